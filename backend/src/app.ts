@@ -1,0 +1,74 @@
+// createApp(deps): the Express application. Edge middleware first (request ids, logs, security
+// headers, CORS, body limits, authentication), then every module's routes, the error handler last.
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from './logger.ts';
+import { authenticate, type AuthenticateDeps } from './http/authenticate.ts';
+import { corsMiddleware } from './http/cors.ts';
+import { errorHandler, notFoundHandler } from './http/error-handler.ts';
+import { buildRouter, type RouteDef } from './http/route.ts';
+import type { AuthorizeDeps } from './http/rbac.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface AppDeps {
+  logger: Logger;
+  routes: RouteDef[];
+  authenticate: AuthenticateDeps;
+  authorize: AuthorizeDeps;
+  publicOrigin: string;
+  corsOrigins: string[];
+  tenantOrigins: () => Promise<Set<string>>;
+  bodyLimit: string;
+  trustProxy: string;
+  /** Routes outside /api (health, static pages) that need no authentication. */
+  extra?: (app: express.Express) => void;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy === 'true' ? true : deps.trustProxy === 'false' ? false : deps.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: (req, res) => {
+        const incoming = req.headers['x-request-id'];
+        const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Only method, path and status: query strings can carry setup tokens and tickets.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'frame-ancestors': ["'self'"] },
+      },
+      crossOriginResourcePolicy: { policy: 'cross-origin' },
+    }),
+  );
+  app.use('/api', corsMiddleware({ publicOrigin: deps.publicOrigin, extra: deps.corsOrigins, tenantOrigins: deps.tenantOrigins }));
+  app.use('/api', express.json({ limit: deps.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use('/api', authenticate(deps.authenticate));
+  app.use(buildRouter(deps.routes, deps.authorize));
+  deps.extra?.(app);
+  app.use('/setup', express.static(path.join(ROOT, 'admin/setup'), { index: 'index.html', maxAge: 0 }));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,41 @@
+// The model registry: every model of the product is listed here and bound to one Sequelize instance.
+// Modules receive `Models` through their dependencies instead of importing each other's models.
+import type { Sequelize } from 'sequelize';
+import { defineTenant } from '../modules/tenants/tenant.model.ts';
+import { defineUser } from '../modules/users/user.model.ts';
+import { defineMembership } from '../modules/users/membership.model.ts';
+import { defineSession } from '../modules/auth/session.model.ts';
+import { defineApiToken } from '../modules/auth/api-token.model.ts';
+import { defineSetupToken } from '../modules/auth/setup-token.model.ts';
+import { defineCredential } from '../modules/credentials/credential.model.ts';
+import { defineAuditLog } from '../modules/audit/audit-log.model.ts';
+
+export function createModels(sequelize: Sequelize) {
+  const models = {
+    Tenant: defineTenant(sequelize),
+    User: defineUser(sequelize),
+    Membership: defineMembership(sequelize),
+    Session: defineSession(sequelize),
+    ApiToken: defineApiToken(sequelize),
+    SetupToken: defineSetupToken(sequelize),
+    Credential: defineCredential(sequelize),
+    AuditLog: defineAuditLog(sequelize),
+  };
+  models.Membership.belongsTo(models.User, { foreignKey: 'userId', as: 'user' });
+  models.Membership.belongsTo(models.Tenant, { foreignKey: 'tenantId', as: 'tenant' });
+  models.User.hasMany(models.Membership, { foreignKey: 'userId', as: 'memberships' });
+  return models;
+}
+
+export type Models = ReturnType<typeof createModels>;
+
+/**
+ * Every column that holds an encryption-service envelope. The key-rotation command re-encrypts
+ * exactly these, so a new encrypted column must be added here.
+ */
+export const ENCRYPTED_COLUMNS: ReadonlyArray<{ table: string; column: string; keyIdColumn?: string; context: string }> = [
+  { table: 'credentials', column: 'ciphertext', keyIdColumn: 'key_id', context: 'credentials.ciphertext' },
+];
+
+/** Tables that carry a non-null tenant_id; the tenant-isolation tests cover each of them. */
+export const TENANT_OWNED_TABLES = ['memberships', 'api_tokens', 'credentials', 'audit_logs'] as const;

@@ -1,0 +1,46 @@
+// Creates the one Sequelize instance for the configured dialect. SQLite is the embedded default (a
+// file under data/); MySQL/MariaDB is the scale-out choice. Timestamps are UTC everywhere.
+import fs from 'node:fs';
+import path from 'node:path';
+import { Sequelize } from 'sequelize';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+
+export type Dialect = 'sqlite' | 'mysql';
+
+export async function createSequelize(config: Pick<Config, 'database'>, logger?: Logger): Promise<Sequelize> {
+  const logging = logger ? (sql: string) => logger.trace({ sql }, 'sql') : false;
+  let sequelize: Sequelize;
+  if (config.database.dialect === 'sqlite') {
+    const storage = config.database.storage;
+    if (storage !== ':memory:') fs.mkdirSync(path.dirname(storage), { recursive: true });
+    sequelize = new Sequelize({
+      dialect: 'sqlite',
+      storage,
+      logging,
+      // One writer at a time is SQLite's model; a single pooled connection avoids SQLITE_BUSY
+      // between our own connections and keeps transactions serial.
+      pool: { max: 1, min: 0, idle: 10_000 },
+      retry: { max: 5, match: [/SQLITE_BUSY/] },
+      define: { underscored: true },
+    });
+    await sequelize.query('PRAGMA journal_mode = WAL;');
+    await sequelize.query('PRAGMA busy_timeout = 5000;');
+    await sequelize.query('PRAGMA foreign_keys = ON;');
+  } else {
+    sequelize = new Sequelize(config.database.url, {
+      dialect: 'mysql',
+      logging,
+      timezone: '+00:00',
+      dialectOptions: { dateStrings: false, supportBigNumbers: true, bigNumberStrings: false },
+      pool: { max: 10, min: 0, idle: 10_000, acquire: 30_000 },
+      define: { underscored: true, charset: 'utf8mb4', collate: 'utf8mb4_unicode_ci' },
+    });
+  }
+  await sequelize.authenticate();
+  return sequelize;
+}
+
+export function dialectOf(sequelize: Sequelize): Dialect {
+  return sequelize.getDialect() === 'mysql' ? 'mysql' : 'sqlite';
+}

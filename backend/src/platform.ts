@@ -1,0 +1,271 @@
+// The composition root: builds every service once from the config and wires them together in boot
+// order (config → db → migrations → first-start bootstrap → jobs → http + websocket). server.ts and
+// the tests both start the product through createPlatform(), so tests exercise the real wiring.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { DestinationStream } from 'pino';
+import type { Express } from 'express';
+import type { Sequelize } from 'sequelize';
+import type { Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createSequelize, dialectOf } from './db/sequelize.ts';
+import { migrationStatus, runMigrations } from './db/migrate.ts';
+import { createModels, type Models } from './db/models.ts';
+import { loadEncryption, type EncryptionService } from './security/encryption.ts';
+import { createApp } from './app.ts';
+import { defineRoute, type RouteDef } from './http/route.ts';
+import { buildOpenApi } from './http/openapi.ts';
+import { loginRateLimit } from './http/rate-limit.ts';
+import { AuditService, auditRoutes } from './modules/audit/index.ts';
+import {
+  ApiTokenService,
+  AuthService,
+  EmbedIssuer,
+  EmbedTokenService,
+  RealtimeTickets,
+  authRoutes,
+  SESSION_COOKIE,
+} from './modules/auth/index.ts';
+import { TenantsService, tenantsRoutes } from './modules/tenants/index.ts';
+import { UsersService, usersRoutes } from './modules/users/index.ts';
+import { CredentialsService, credentialsRoutes } from './modules/credentials/index.ts';
+import { bootstrap } from './bootstrap.ts';
+import { createJobs, type Jobs } from './jobs/index.ts';
+import { jobDefinitions, type JobDefinition } from './jobs/registry.ts';
+import { createEventBus, createRealtimeHub, type EventBus, type RealtimePrincipal } from './realtime/index.ts';
+import { parse as parseCookie } from 'cookie';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+
+export interface PlatformOptions {
+  logStream?: DestinationStream;
+  /** Where the one-time setup URL is announced (stdout by default; never the log). */
+  announce?: (message: string) => void;
+  jobDefinitions?: JobDefinition[];
+}
+
+export interface Platform {
+  config: Readonly<Config>;
+  logger: Logger;
+  sequelize: Sequelize;
+  models: Models;
+  encryption: EncryptionService;
+  services: {
+    audit: AuditService;
+    auth: AuthService;
+    apiTokens: ApiTokenService;
+    embedTokens: EmbedTokenService;
+    tenants: TenantsService;
+    users: UsersService;
+    credentials: CredentialsService;
+    tickets: RealtimeTickets;
+  };
+  jobs: Jobs;
+  bus: EventBus;
+  routes: RouteDef[];
+  app: Express;
+  server: http.Server;
+  /** Starts listening; resolves with the bound port. */
+  listen(): Promise<number>;
+  /** Graceful shutdown: stop accepting, finish in-flight requests and jobs, close the database. */
+  stop(): Promise<void>;
+}
+
+export async function createPlatform(config: Readonly<Config>, opts: PlatformOptions = {}): Promise<Platform> {
+  const logger = createLogger(config.logLevel, opts.logStream);
+  logger.info({ node: process.version, dialect: config.database.dialect, version: VERSION }, 'starting');
+
+  const sequelize = await createSequelize(config, logger);
+  const applied = await runMigrations(sequelize, logger);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const models = createModels(sequelize);
+  const encryption = loadEncryption({ spec: config.encryptionKeys, dataDir: config.dataDir, logger });
+
+  const audit = new AuditService(models);
+  const auth = new AuthService(models, audit, config);
+  const apiTokens = new ApiTokenService(models, audit);
+  const embedTokens = new EmbedTokenService(encryption);
+  const tenants = new TenantsService(models, audit);
+  const users = new UsersService(models, audit);
+  const credentials = new CredentialsService(models, encryption, audit);
+  const tickets = new RealtimeTickets(encryption);
+  const embedIssuer = new EmbedIssuer(models, embedTokens, audit);
+
+  await bootstrap({ config, models, auth, tenants, users, audit, logger, announce: opts.announce ?? ((m) => process.stdout.write(`${m}\n`)) });
+
+  const definitions = [
+    ...(opts.jobDefinitions ?? jobDefinitions),
+    {
+      name: 'auth.purge-expired-sessions',
+      handler: async () => {
+        await auth.purgeExpiredSessions();
+      },
+    },
+  ];
+  const jobs = await createJobs({ sequelize, redisUrl: config.redisUrl, logger, pollMs: config.jobs.pollMs, definitions, worker: config.jobs.enabled });
+  const bus = createEventBus({ redisUrl: config.redisUrl, logger });
+  await bus.ready();
+
+  const publicOrigin = new URL(config.publicUrl).origin;
+  const authenticateDeps = {
+    auth,
+    apiTokens,
+    embedTokens,
+    roleOf: (u: number, t: number) => users.roleOf(u, t),
+    publicOrigin,
+  };
+  const authorizeDeps = {
+    findTenant: (ref: string | number) => tenants.find(ref),
+    roleOf: (u: number, t: number) => users.roleOf(u, t),
+    tenantsOf: (u: number) => users.tenantsOf(u),
+  };
+
+  const routes: RouteDef[] = [
+    ...authRoutes({
+      auth,
+      apiTokens,
+      embedIssuer,
+      tickets,
+      loginLimiter: loginRateLimit(config.login.ratePerMinute),
+      secureCookies: config.publicUrl.startsWith('https:'),
+      publicUrl: config.publicUrl,
+    }),
+    ...tenantsRoutes(tenants, users),
+    ...usersRoutes(users),
+    ...credentialsRoutes(credentials),
+    ...auditRoutes(audit),
+  ];
+  let openapi: unknown = null;
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/openapi.json',
+      access: 'public',
+      summary: 'This OpenAPI 3.1 document',
+      tags: ['meta'],
+      handler: async () => (openapi ??= buildOpenApi(routes, { version: VERSION, serverUrl: config.publicUrl })),
+    }),
+  );
+
+  const health = async () => {
+    let dbOk = true;
+    let migrations: { applied: number; pending: string[] } = { applied: 0, pending: [] };
+    try {
+      await sequelize.query('SELECT 1');
+      migrations = await migrationStatus(sequelize);
+    } catch {
+      dbOk = false;
+    }
+    const ok = dbOk && migrations.pending.length === 0 && !stopping;
+    return {
+      status: ok ? 'ok' : stopping ? 'stopping' : 'degraded',
+      version: VERSION,
+      node: process.version,
+      uptimeSeconds: Math.round(process.uptime()),
+      db: { dialect: dialectOf(sequelize), ok: dbOk },
+      migrations,
+      jobs: jobs.status(),
+      realtime: { bus: bus.kind, clients: hub ? hub.clientCount() : 0 },
+    };
+  };
+
+  const app = createApp({
+    logger,
+    routes,
+    authenticate: authenticateDeps,
+    authorize: authorizeDeps,
+    publicOrigin,
+    corsOrigins: config.corsOrigins,
+    tenantOrigins: () => tenants.allowedOrigins(),
+    bodyLimit: config.bodyLimit,
+    trustProxy: config.trustProxy,
+    extra: (a) => {
+      a.get('/healthz', async (_req, res, next) => {
+        try {
+          const h = await health();
+          res.status(h.status === 'ok' ? 200 : 503).json(h);
+        } catch (err) {
+          next(err);
+        }
+      });
+    },
+  });
+
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 5_000;
+
+  // The WebSocket accepts the console's session cookie or a single-use ticket from /api/v1/realtime/ticket.
+  const authenticateSocket = async (req: http.IncomingMessage): Promise<RealtimePrincipal | null> => {
+    const url = new URL(req.url ?? '/', 'http://local');
+    const ticket = url.searchParams.get('ticket');
+    if (ticket) {
+      const claims = await tickets.redeem(ticket);
+      if (!claims) return null;
+      const t = await tenants.find(claims.tenantId);
+      if (!t || (t.status !== 'active' && claims.role !== 'super_admin')) return null;
+      return { tenantId: claims.tenantId, userId: claims.userId, role: claims.role, kind: claims.kind };
+    }
+    const cookie = parseCookie(req.headers.cookie ?? '')[SESSION_COOKIE];
+    const tenantRef = url.searchParams.get('tenant');
+    if (!cookie || !tenantRef) return null;
+    const origin = req.headers.origin;
+    if (origin && origin !== publicOrigin) return null;
+    const principal = await auth.resolveSession(cookie);
+    if (!principal?.userId) return null;
+    const t = await tenants.find(tenantRef);
+    if (!t) return null;
+    const role = await users.roleOf(principal.userId, t.id);
+    if (!role && !principal.isSuperAdmin) return null;
+    if (t.status !== 'active' && !principal.isSuperAdmin) return null;
+    return { tenantId: t.id, userId: principal.userId, role: principal.isSuperAdmin ? 'super_admin' : role!, kind: 'session' };
+  };
+  const hub = createRealtimeHub({ server, path: '/ws', bus, logger, authenticate: authenticateSocket });
+
+  let stopping = false;
+  let stopped: Promise<void> | null = null;
+
+  return {
+    config,
+    logger,
+    sequelize,
+    models,
+    encryption,
+    services: { audit, auth, apiTokens, embedTokens, tenants, users, credentials, tickets },
+    jobs,
+    bus,
+    routes,
+    app,
+    server,
+    async listen() {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => resolve());
+      });
+      await jobs.start();
+      const addr = server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : config.port;
+      logger.info({ port, url: config.publicUrl, node: process.version }, 'listening');
+      return port;
+    },
+    stop() {
+      stopped ??= (async () => {
+        stopping = true;
+        logger.info('shutting down');
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await hub.close();
+        const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
+        await closed.catch(() => undefined);
+        clearTimeout(timer);
+        await jobs.stop();
+        await bus.close();
+        await sequelize.close();
+        logger.info('stopped');
+      })();
+      return stopped;
+    },
+  };
+}

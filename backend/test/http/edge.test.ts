@@ -1,0 +1,112 @@
+// Bad input anywhere gets a clear 4xx with a stable code, never a 500; the edge adds request ids,
+// security headers and CORS only for allowed origins.
+import { expect } from 'chai';
+import { startPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { createSuperAdmin, createTenantGraph, type TenantGraph } from '../factories/tenant-graph.ts';
+
+describe('HTTP edge', () => {
+  let tp: TestPlatform;
+  let g: TenantGraph;
+  before(async () => {
+    tp = await startPlatform({ env: { BODY_LIMIT: '20kb' } });
+    g = await createTenantGraph(tp);
+  });
+  after(async () => tp.stop());
+
+  it('reports health: dialect, migrations and jobs', async () => {
+    const res = await tp.client().get('/healthz');
+    expect(res.status).to.equal(200);
+    expect(res.body.status).to.equal('ok');
+    expect(res.body.db).to.deep.equal({ dialect: process.env.DATABASE_URL?.startsWith('mysql') ? 'mysql' : 'sqlite', ok: true });
+    expect(res.body.migrations.pending).to.deep.equal([]);
+    expect(res.body.migrations.applied).to.be.at.least(2);
+    expect(res.body.jobs).to.have.property('backend');
+    expect(res.body.node).to.match(/^v2[4-9]\./);
+  });
+
+  it('answers malformed JSON with 400 malformed_json', async () => {
+    const res = await g.users.admin.client.request('PATCH', '/api/v1/tenant', '{"name": ', {});
+    expect(res.status).to.equal(400);
+    expect(res.body.error.code).to.equal('malformed_json');
+    expect(res.body.requestId).to.be.a('string');
+  });
+
+  it('answers wrong types with 400 and says which field', async () => {
+    const res = await g.users.admin.client.post('/api/v1/api-tokens', { name: 42, role: 'owner' });
+    expect(res.status).to.equal(400);
+    expect(res.body.error.code).to.equal('validation_failed');
+    expect(res.body.error.message).to.match(/name/);
+    expect(res.body.error.details.map((d: { path: string }) => d.path)).to.include.members(['name', 'role']);
+  });
+
+  it('answers oversized bodies with 413', async () => {
+    const res = await g.users.admin.client.put('/api/v1/credentials/big', { value: 'x'.repeat(30_000) });
+    expect(res.status).to.equal(413);
+    expect(res.body.error.code).to.equal('payload_too_large');
+  });
+
+  it('answers unknown ids, bad ids and unknown routes with 4xx', async () => {
+    expect((await g.users.admin.client.delete('/api/v1/api-tokens/424242')).status).to.equal(404);
+    const bad = await g.users.admin.client.delete('/api/v1/api-tokens/abc');
+    expect(bad.status).to.equal(400);
+    expect((await g.users.admin.client.patch('/api/v1/members/-1', { role: 'agent' })).status).to.equal(400);
+    const nope = await tp.client().get('/api/v1/does-not-exist');
+    expect(nope.status).to.equal(404);
+    expect(nope.body.error.code).to.equal('route_not_found');
+    expect((await g.users.admin.client.get('/api/v1/tenant', { 'x-tenant-id': 'no-such-tenant' })).status).to.equal(404);
+    const root = await createSuperAdmin(tp);
+    expect((await root.client.post('/api/admin/tenants/999999/suspend', {})).status).to.equal(404);
+    expect((await root.client.get('/api/admin/tenants?limit=abc')).status).to.equal(400);
+    expect((await root.client.post('/api/admin/tenants', { name: 'Dup', slug: g.slug })).status).to.equal(409);
+  });
+
+  it('never answers 500 to hostile input on any route', async () => {
+    const bodies = ['[]', 'null', '"str"', '{"__proto__":{"x":1}}', '{"email":{"$gt":""},"password":[]}'];
+    for (const route of tp.platform.routes) {
+      if (route.method === 'get' || route.method === 'delete') continue;
+      for (const body of bodies) {
+        const res = await g.users.admin.client.request(route.method.toUpperCase(), route.path.replace(/:[a-zA-Z]+/g, 'x'), body);
+        expect(res.status, `${route.method} ${route.path} ${body}`).to.be.within(200, 499);
+      }
+    }
+  });
+
+  it('adds a request id (or keeps a sane incoming one) and security headers', async () => {
+    const a = await tp.client().get('/healthz');
+    expect(a.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);
+    const b = await tp.client().get('/healthz', { 'x-request-id': 'trace-123' });
+    expect(b.headers.get('x-request-id')).to.equal('trace-123');
+    const c = await tp.client().get('/healthz', { 'x-request-id': 'bad id with spaces' });
+    expect(c.headers.get('x-request-id')).to.not.equal('bad id with spaces');
+    expect(a.headers.get('x-content-type-options')).to.equal('nosniff');
+    expect(a.headers.get('content-security-policy')).to.include("default-src 'self'");
+    expect(a.headers.get('x-powered-by')).to.equal(null);
+  });
+
+  it('answers CORS preflights only for allowed origins and never with credentials', async () => {
+    const ok = await tp.client().request('OPTIONS', '/api/v1/tenant', undefined, {
+      origin: 'https://shop.example',
+      'access-control-request-method': 'GET',
+      'access-control-request-headers': 'authorization',
+    });
+    expect(ok.headers.get('access-control-allow-origin')).to.equal('https://shop.example');
+    expect(ok.headers.get('access-control-allow-credentials')).to.equal(null);
+    const evil = await tp.client().request('OPTIONS', '/api/v1/tenant', undefined, {
+      origin: 'https://evil.example',
+      'access-control-request-method': 'GET',
+    });
+    expect(evil.headers.get('access-control-allow-origin')).to.equal(null);
+  });
+
+  it('publishes an OpenAPI 3.1 document generated from the route schemas', async () => {
+    const res = await tp.client().get('/api/v1/openapi.json');
+    expect(res.status).to.equal(200);
+    expect(res.body.openapi).to.equal('3.1.0');
+    const op = res.body.paths['/api/v1/api-tokens'].post;
+    expect(op['x-permission']).to.equal('api_tokens.manage');
+    const schema = op.requestBody.content['application/json'].schema;
+    expect(schema.properties.role.enum).to.deep.equal(['admin', 'manager', 'agent']);
+    expect(res.body.paths['/api/v1/members/{userId}'].patch.parameters[0]).to.include({ in: 'path', name: 'userId' });
+    expect(Object.keys(res.body.paths).length).to.be.at.least(12);
+  });
+});

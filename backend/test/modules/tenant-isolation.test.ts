@@ -1,0 +1,66 @@
+// Tenant A can neither read nor change tenant B's data, for every tenant-owned table.
+import { expect } from 'chai';
+import { startPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { createTenantGraph, type TenantGraph } from '../factories/tenant-graph.ts';
+import { TENANT_OWNED_TABLES } from '../../src/db/models.ts';
+
+describe('tenant isolation', () => {
+  let tp: TestPlatform;
+  let a: TenantGraph;
+  let b: TenantGraph;
+  before(async () => {
+    tp = await startPlatform();
+    a = await createTenantGraph(tp, 'Alpha');
+    b = await createTenantGraph(tp, 'Beta');
+  });
+  after(async () => tp.stop());
+
+  it('covers every tenant-owned table', () => {
+    expect([...TENANT_OWNED_TABLES].sort()).to.deep.equal(['api_tokens', 'audit_logs', 'credentials', 'memberships']);
+  });
+
+  it('memberships: members of B are invisible and untouchable from A', async () => {
+    const list = await a.users.admin.client.get('/api/v1/members');
+    const ids = list.body.items.map((m: { userId: number }) => m.userId);
+    expect(ids).to.not.include(b.users.agent.id);
+    expect((await a.users.admin.client.patch(`/api/v1/members/${b.users.agent.id}`, { role: 'admin' })).status).to.equal(404);
+    expect((await a.users.admin.client.delete(`/api/v1/members/${b.users.agent.id}`)).status).to.equal(404);
+    const still = await tp.platform.models.Membership.findOne({ where: { tenantId: b.tenantId, userId: b.users.agent.id } });
+    expect(still!.role).to.equal('agent');
+  });
+
+  it("a user of A cannot switch into B with the tenant header", async () => {
+    const res = await a.users.admin.client.get('/api/v1/tenant', { 'x-tenant-id': String(b.tenantId) });
+    expect(res.status).to.equal(403);
+    expect(res.body.error.code).to.equal('not_a_member');
+  });
+
+  it('api tokens: B’s tokens are not listed or revocable by A', async () => {
+    const created = await b.users.admin.client.post('/api/v1/api-tokens', { name: 'beta only', role: 'agent' });
+    const list = await a.users.admin.client.get('/api/v1/api-tokens');
+    expect(list.body.items.map((t: { id: number }) => t.id)).to.not.include(created.body.id);
+    expect((await a.users.admin.client.delete(`/api/v1/api-tokens/${created.body.id}`)).status).to.equal(404);
+  });
+
+  it('credentials: same name in two tenants stays separate', async () => {
+    await a.users.admin.client.put('/api/v1/credentials/app-secret', { value: 'alpha-secret-value' });
+    await b.users.admin.client.put('/api/v1/credentials/app-secret', { value: 'beta-secret-value' });
+    expect(await tp.platform.services.credentials.reveal(a.tenantId, 'app-secret')).to.equal('alpha-secret-value');
+    expect(await tp.platform.services.credentials.reveal(b.tenantId, 'app-secret')).to.equal('beta-secret-value');
+    await a.users.admin.client.delete('/api/v1/credentials/app-secret');
+    expect(await tp.platform.services.credentials.reveal(b.tenantId, 'app-secret')).to.equal('beta-secret-value');
+    await b.users.admin.client.put('/api/v1/credentials/beta-only', { value: 'x-secret' });
+    expect((await a.users.admin.client.delete('/api/v1/credentials/beta-only')).status).to.equal(404);
+    const list = await a.users.admin.client.get('/api/v1/credentials');
+    expect(list.body.items.map((c: { name: string }) => c.name)).to.not.include('beta-only');
+  });
+
+  it("audit logs: A's admin sees only A's entries", async () => {
+    await b.users.admin.client.patch('/api/v1/tenant', { name: 'Beta renamed' });
+    const res = await a.users.admin.client.get('/api/v1/audit-logs?limit=200');
+    expect(res.status).to.equal(200);
+    for (const e of res.body.items) expect(e.tenantId).to.equal(a.tenantId);
+    const bEntries = await tp.platform.models.AuditLog.count({ where: { tenantId: b.tenantId } });
+    expect(bEntries).to.be.greaterThan(0);
+  });
+});
