@@ -48,7 +48,11 @@ export function createApp(deps: AppDeps): express.Express {
       },
       // Only method, path and status: query strings can carry setup tokens and tickets.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
@@ -62,7 +66,10 @@ export function createApp(deps: AppDeps): express.Express {
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );
-  app.use('/api', corsMiddleware({ publicOrigin: deps.publicOrigin, extra: deps.corsOrigins, tenantOrigins: deps.tenantOrigins }));
+  app.use(
+    '/api',
+    corsMiddleware({ publicOrigin: deps.publicOrigin, extra: deps.corsOrigins, tenantOrigins: deps.tenantOrigins }),
+  );
   app.use('/api', express.json({ limit: deps.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
   app.use('/api', authenticate(deps.authenticate));
   app.use(buildRouter(deps.routes, deps.authorize));

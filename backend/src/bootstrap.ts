@@ -36,7 +36,13 @@ export async function bootstrap(d: BootstrapDeps): Promise<void> {
         ? await existing.update({ isSuperAdmin: true, passwordHash })
         : await models.User.create({ email: config.admin.email, name: 'Administrator', passwordHash, isSuperAdmin: true });
       superAdminId = user.id;
-      await d.audit.record({ tenantId: null, actor: 'system', action: 'user.created', target: { type: 'user', id: user.id }, meta: { superAdmin: true, from: 'ADMIN_EMAIL' } });
+      await d.audit.record({
+        tenantId: null,
+        actor: 'system',
+        action: 'user.created',
+        target: { type: 'user', id: user.id },
+        meta: { superAdmin: true, from: 'ADMIN_EMAIL' },
+      });
       d.logger.info({ userId: user.id }, 'super admin created from ADMIN_EMAIL');
     } else {
       const url = await d.auth.createSetupToken();

@@ -94,7 +94,16 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   const tickets = new RealtimeTickets(encryption);
   const embedIssuer = new EmbedIssuer(models, embedTokens, audit);
 
-  await bootstrap({ config, models, auth, tenants, users, audit, logger, announce: opts.announce ?? ((m) => process.stdout.write(`${m}\n`)) });
+  await bootstrap({
+    config,
+    models,
+    auth,
+    tenants,
+    users,
+    audit,
+    logger,
+    announce: opts.announce ?? ((m) => process.stdout.write(`${m}\n`)),
+  });
 
   const definitions = [
     ...(opts.jobDefinitions ?? jobDefinitions),
@@ -105,7 +114,14 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       },
     },
   ];
-  const jobs = await createJobs({ sequelize, redisUrl: config.redisUrl, logger, pollMs: config.jobs.pollMs, definitions, worker: config.jobs.enabled });
+  const jobs = await createJobs({
+    sequelize,
+    redisUrl: config.redisUrl,
+    logger,
+    pollMs: config.jobs.pollMs,
+    definitions,
+    worker: config.jobs.enabled,
+  });
   const bus = createEventBus({ redisUrl: config.redisUrl, logger });
   await bus.ready();
 

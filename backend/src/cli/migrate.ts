@@ -10,7 +10,9 @@ const sequelize = await createSequelize(config, logger);
 try {
   const applied = await runMigrations(sequelize, logger);
   const status = await migrationStatus(sequelize);
-  process.stdout.write(`${JSON.stringify({ dialect: config.database.dialect, applied, total: status.applied, pending: status.pending })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ dialect: config.database.dialect, applied, total: status.applied, pending: status.pending })}\n`,
+  );
 } finally {
   await sequelize.close();
 }

@@ -11,7 +11,9 @@ import { AuditService } from '../modules/audit/index.ts';
 
 if (process.argv.includes('--generate')) {
   process.stdout.write(`${generateKeySpec()}\n`);
-  process.stdout.write('Prepend this to ENCRYPTION_KEYS (comma-separated, newest first), restart, then run npm run keys:rotate.\n');
+  process.stdout.write(
+    'Prepend this to ENCRYPTION_KEYS (comma-separated, newest first), restart, then run npm run keys:rotate.\n',
+  );
   process.exit(0);
 }
 

@@ -20,7 +20,11 @@ export interface AuthenticateDeps {
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export async function principalFromEmbedToken(deps: AuthenticateDeps, token: string, origin: string | undefined): Promise<Principal> {
+export async function principalFromEmbedToken(
+  deps: AuthenticateDeps,
+  token: string,
+  origin: string | undefined,
+): Promise<Principal> {
   let claims;
   try {
     claims = await deps.embedTokens.verify(token);
@@ -89,7 +93,12 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
 }
 
 /** Cookie sessions are for our own pages: a state change from another site is refused (CSRF). */
-function assertSameOrigin(origin: string | undefined, fetchSite: string | undefined, publicOrigin: string, req: { protocol: string; get(h: string): string | undefined }) {
+function assertSameOrigin(
+  origin: string | undefined,
+  fetchSite: string | undefined,
+  publicOrigin: string,
+  req: { protocol: string; get(h: string): string | undefined },
+) {
   if (origin) {
     const own = `${req.protocol}://${req.get('host')}`;
     if (origin === publicOrigin || origin === own) return;

@@ -3,7 +3,11 @@
 import cors from 'cors';
 import type { RequestHandler } from 'express';
 
-export function corsMiddleware(opts: { publicOrigin: string; extra: string[]; tenantOrigins: () => Promise<Set<string>> }): RequestHandler {
+export function corsMiddleware(opts: {
+  publicOrigin: string;
+  extra: string[];
+  tenantOrigins: () => Promise<Set<string>>;
+}): RequestHandler {
   const fixed = new Set([opts.publicOrigin, ...opts.extra]);
   return cors({
     origin: (origin, cb) => {

@@ -14,7 +14,12 @@ interface HttpishError {
 export function toAppError(err: unknown): AppError | null {
   if (err instanceof AppError) return err;
   if (err instanceof ZodError) {
-    return new AppError(400, 'validation_failed', describeZod(err), err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    return new AppError(
+      400,
+      'validation_failed',
+      describeZod(err),
+      err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   const e = err as HttpishError;
   const status = e?.status ?? e?.statusCode;
@@ -59,5 +64,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
 };
 
 export const notFoundHandler: RequestHandler = (req, res) => {
-  res.status(404).json({ error: { code: 'route_not_found', message: `No route for ${req.method} ${req.path}.` }, requestId: req.id });
+  res
+    .status(404)
+    .json({ error: { code: 'route_not_found', message: `No route for ${req.method} ${req.path}.` }, requestId: req.id });
 };

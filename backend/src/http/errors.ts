@@ -14,10 +14,8 @@ export class AppError extends Error {
 }
 
 export const badRequest = (message: string, details?: unknown) => new AppError(400, 'bad_request', message, details);
-export const validationFailed = (message: string, details?: unknown) =>
-  new AppError(400, 'validation_failed', message, details);
-export const unauthenticated = (message = 'Sign in or send a valid token.') =>
-  new AppError(401, 'unauthenticated', message);
+export const validationFailed = (message: string, details?: unknown) => new AppError(400, 'validation_failed', message, details);
+export const unauthenticated = (message = 'Sign in or send a valid token.') => new AppError(401, 'unauthenticated', message);
 export const forbidden = (message = 'Your role does not allow this.') => new AppError(403, 'forbidden', message);
 export const notFound = (what = 'Resource') => new AppError(404, 'not_found', `${what} not found.`);
 export const conflict = (message: string) => new AppError(409, 'conflict', message);

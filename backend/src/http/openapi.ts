@@ -32,7 +32,9 @@ export function buildOpenApi(routes: RouteDef[], opts: { version: string; server
       tags: r.tags,
       ...(r.access === 'public' ? { security: [] } : {}),
       'x-permission': r.access,
-      ...(r.params || r.query ? { requestParams: { ...(r.params ? { path: r.params } : {}), ...(r.query ? { query: r.query } : {}) } } : {}),
+      ...(r.params || r.query
+        ? { requestParams: { ...(r.params ? { path: r.params } : {}), ...(r.query ? { query: r.query } : {}) } }
+        : {}),
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: r.body } } } } : {}),
       responses,
     };

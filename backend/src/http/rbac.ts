@@ -30,7 +30,11 @@ export function authorize(def: Pick<RouteDef, 'access' | 'principals'>, deps: Au
       const principal = req.ctx.principal;
       if (!principal) throw unauthenticated();
       if (def.principals && !def.principals.includes(principal.kind)) {
-        throw new AppError(403, 'wrong_credential_kind', `This endpoint does not accept ${principal.kind.replace('_', ' ')} credentials.`);
+        throw new AppError(
+          403,
+          'wrong_credential_kind',
+          `This endpoint does not accept ${principal.kind.replace('_', ' ')} credentials.`,
+        );
       }
       if (access === 'authenticated') return next();
 

@@ -21,7 +21,11 @@ export interface HandlerInput<B, Q, P> {
   res: Response;
 }
 
-export interface RouteDef<B extends ZodType | undefined = ZodType | undefined, Q extends ZodType | undefined = ZodType | undefined, P extends ZodType | undefined = ZodType | undefined> {
+export interface RouteDef<
+  B extends ZodType | undefined = ZodType | undefined,
+  Q extends ZodType | undefined = ZodType | undefined,
+  P extends ZodType | undefined = ZodType | undefined,
+> {
   method: Method;
   path: string;
   access: Access;
@@ -39,9 +43,11 @@ export interface RouteDef<B extends ZodType | undefined = ZodType | undefined, Q
   handler: (input: HandlerInput<Infer<B>, Infer<Q>, Infer<P>>) => Promise<unknown>;
 }
 
-export function defineRoute<B extends ZodType | undefined = undefined, Q extends ZodType | undefined = undefined, P extends ZodType | undefined = undefined>(
-  def: RouteDef<B, Q, P>,
-): RouteDef {
+export function defineRoute<
+  B extends ZodType | undefined = undefined,
+  Q extends ZodType | undefined = undefined,
+  P extends ZodType | undefined = undefined,
+>(def: RouteDef<B, Q, P>): RouteDef {
   return def as unknown as RouteDef;
 }
 

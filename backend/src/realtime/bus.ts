@@ -77,8 +77,7 @@ export function normalizeEvent(event: RealtimeEvent): RealtimeEvent {
 function describeProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null) return 'not an object';
   const e = value as Record<string, unknown>;
-  if (!Number.isSafeInteger(e.tenantId) || (e.tenantId as number) <= 0)
-    return 'tenantId must be a positive integer';
+  if (!Number.isSafeInteger(e.tenantId) || (e.tenantId as number) <= 0) return 'tenantId must be a positive integer';
   if (typeof e.topic !== 'string' || e.topic.length === 0) return 'topic must be a non-empty string';
   if (typeof e.type !== 'string' || e.type.length === 0) return 'type must be a non-empty string';
   if (e.id !== undefined && typeof e.id !== 'string') return 'id must be a string';

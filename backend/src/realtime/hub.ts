@@ -215,10 +215,7 @@ export function createRealtimeHub(options: RealtimeHubOptions): RealtimeHub {
     });
     ws.on('close', (code) => {
       removeClient(client);
-      logger.debug(
-        { tenantId: principal.tenantId, userId: principal.userId, code },
-        'realtime client disconnected',
-      );
+      logger.debug({ tenantId: principal.tenantId, userId: principal.userId, code }, 'realtime client disconnected');
     });
 
     send(client, JSON.stringify({ type: 'welcome', tenantId: principal.tenantId }));

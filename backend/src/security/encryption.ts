@@ -77,7 +77,8 @@ export function parseKeys(spec: string): EncryptionKey[] {
       const i = pair.indexOf(':');
       if (i <= 0) throw new EncryptionError('ENCRYPTION_KEYS entries must look like id:base64key');
       const id = pair.slice(0, i);
-      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) throw new EncryptionError(`Encryption key id "${id}" must be 1–32 letters, digits, - or _`);
+      if (!/^[A-Za-z0-9_-]{1,32}$/.test(id))
+        throw new EncryptionError(`Encryption key id "${id}" must be 1–32 letters, digits, - or _`);
       const key = Buffer.from(pair.slice(i + 1), 'base64');
       if (key.length !== 32) throw new EncryptionError(`Encryption key "${id}" must be 32 bytes (base64), got ${key.length}`);
       return { id, key };

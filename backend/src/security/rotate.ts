@@ -40,7 +40,9 @@ export async function rotateKeys(sequelize: Sequelize, enc: EncryptionService, b
         report.reencrypted += 1;
       }
     }
-    const kids = await sequelize.query<{ value: string }>(`SELECT ${col.column} AS value FROM ${col.table}`, { type: QueryTypes.SELECT });
+    const kids = await sequelize.query<{ value: string }>(`SELECT ${col.column} AS value FROM ${col.table}`, {
+      type: QueryTypes.SELECT,
+    });
     for (const k of kids) if (k.value) remaining.add(enc.keyIdOf(k.value));
   }
   report.remainingKeyIds = [...remaining].sort();

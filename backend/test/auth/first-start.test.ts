@@ -15,9 +15,13 @@ describe('first start', () => {
       expect(page.text).to.include('<form');
       const weak = await tp.client().post('/api/v1/auth/setup', { token, email: 'owner@example.com', password: 'short' });
       expect(weak.status).to.equal(400);
-      const ok = await tp.client().post('/api/v1/auth/setup', { token, email: 'owner@example.com', password: 'a long enough password', name: 'Owner' });
+      const ok = await tp
+        .client()
+        .post('/api/v1/auth/setup', { token, email: 'owner@example.com', password: 'a long enough password', name: 'Owner' });
       expect(ok.status).to.equal(201);
-      const again = await tp.client().post('/api/v1/auth/setup', { token, email: 'other@example.com', password: 'a long enough password' });
+      const again = await tp
+        .client()
+        .post('/api/v1/auth/setup', { token, email: 'other@example.com', password: 'a long enough password' });
       expect(again.status).to.equal(400);
       expect(again.body.error.code).to.equal('invalid_setup_token');
       const c = tp.client();
@@ -49,9 +53,14 @@ describe('first start', () => {
   });
 
   it('does not recreate the demo tenant or reset the admin on the next start', async () => {
-    const first = await startPlatform({ env: { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'root password 123', DEMO: '1' } });
+    const first = await startPlatform({
+      env: { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'root password 123', DEMO: '1' },
+    });
     await first.platform.stop();
-    const second = await startPlatform({ db: first.db, env: { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'another password 456', DEMO: '1' } });
+    const second = await startPlatform({
+      db: first.db,
+      env: { ADMIN_EMAIL: 'root@example.com', ADMIN_PASSWORD: 'another password 456', DEMO: '1' },
+    });
     try {
       expect(await second.platform.models.Tenant.count()).to.equal(1);
       const old = await second.client().post('/api/v1/auth/login', { email: 'root@example.com', password: 'root password 123' });

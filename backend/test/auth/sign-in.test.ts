@@ -74,11 +74,16 @@ describe('signing in to the console', () => {
     await phone.post('/api/v1/auth/login', { email, password: PASSWORD });
     const weak = await laptop.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'short' });
     expect(weak.status).to.equal(400);
-    const res = await laptop.post('/api/v1/auth/password', { currentPassword: PASSWORD, newPassword: 'a much longer new password' });
+    const res = await laptop.post('/api/v1/auth/password', {
+      currentPassword: PASSWORD,
+      newPassword: 'a much longer new password',
+    });
     expect(res.status).to.equal(204);
     expect((await laptop.get('/api/v1/auth/me')).status).to.equal(200);
     expect((await phone.get('/api/v1/auth/me')).status).to.equal(401);
-    const audit = await tp.platform.models.AuditLog.findOne({ where: { action: 'auth.password_changed', targetId: String(g.users.agent.id) } });
+    const audit = await tp.platform.models.AuditLog.findOne({
+      where: { action: 'auth.password_changed', targetId: String(g.users.agent.id) },
+    });
     expect(audit).to.not.equal(null);
     // put it back for other tests
     await laptop.post('/api/v1/auth/password', { currentPassword: 'a much longer new password', newPassword: PASSWORD });
@@ -114,7 +119,9 @@ describe('login rate limit', () => {
   it('answers 429 with a clear message once an address tries too often', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      statuses.push((await tp.client().post('/api/v1/auth/login', { email: 'x@example.com', password: 'whatever password' })).status);
+      statuses.push(
+        (await tp.client().post('/api/v1/auth/login', { email: 'x@example.com', password: 'whatever password' })).status,
+      );
     }
     expect(statuses.slice(0, 5)).to.deep.equal([401, 401, 401, 401, 401]);
     expect(statuses.slice(5)).to.deep.equal([429, 429]);

@@ -136,24 +136,48 @@ describe('embed tokens for widgets', () => {
   it("cannot name another tenant's user, and a token of tenant A never reads tenant B", async () => {
     expect((await mint({ origin: 'https://shop.example', userId: b.users.agent.id })).status).to.equal(404);
     const { body } = await mint({ origin: 'https://shop.example' });
-    const res = await tp.client().bearer(body.token).get('/api/v1/tenant', { origin: 'https://shop.example', 'x-tenant-id': String(b.tenantId) });
+    const res = await tp
+      .client()
+      .bearer(body.token)
+      .get('/api/v1/tenant', { origin: 'https://shop.example', 'x-tenant-id': String(b.tenantId) });
     expect(res.status).to.equal(403);
   });
 
   it('an embed token cannot mint embed tokens or API tokens', async () => {
     const { body } = await mint({ origin: 'https://shop.example' });
     const widget = tp.client().bearer(body.token);
-    expect((await widget.post('/api/v1/embed-tokens', { origin: 'https://shop.example' }, { origin: 'https://shop.example' })).status).to.equal(403);
-    expect((await widget.post('/api/v1/api-tokens', { name: 'x', role: 'agent' }, { origin: 'https://shop.example' })).status).to.equal(403);
+    expect(
+      (await widget.post('/api/v1/embed-tokens', { origin: 'https://shop.example' }, { origin: 'https://shop.example' })).status,
+    ).to.equal(403);
+    expect(
+      (await widget.post('/api/v1/api-tokens', { name: 'x', role: 'agent' }, { origin: 'https://shop.example' })).status,
+    ).to.equal(403);
   });
 
   it('a tampered or expired token is refused', async () => {
-    const { body } = await mint({ origin: 'https://shop.example', ttlSeconds: 30 });
+    const { body } = await mint({ origin: 'https://shop.example', ttlSeconds: 30, role: 'agent' });
     const [h, p, s] = body.token.split('.');
     const payload = JSON.parse(Buffer.from(p, 'base64url').toString());
     payload.role = 'admin';
     const forged = [h, Buffer.from(JSON.stringify(payload)).toString('base64url'), s].join('.');
     expect((await tp.client().bearer(forged).get('/api/v1/tenant', { origin: 'https://shop.example' })).status).to.equal(401);
+    expect((await tp.client().bearer(body.token).get('/api/v1/tenant', { origin: 'https://shop.example' })).status).to.equal(200);
+    const { SignJWT } = await import('jose');
+    // An expired token, correctly signed, is refused with a clear message.
+    const key = tp.platform.encryption.deriveKey('test1', 'embed-token-v1');
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await new SignJWT({ tenant: a.tenantId, role: 'agent', origin: 'https://shop.example' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'test1' })
+      .setIssuer('wa-platform')
+      .setAudience('embed')
+      .setSubject('api')
+      .setIssuedAt(now - 700)
+      .setExpirationTime(now - 100)
+      .setJti('x')
+      .sign(key);
+    const res = await tp.client().bearer(expired).get('/api/v1/tenant', { origin: 'https://shop.example' });
+    expect(res.status).to.equal(401);
+    expect(res.body.error.message).to.match(/expired/);
   });
 
   it('a suspended tenant’s tokens stop working', async () => {

@@ -12,7 +12,17 @@ describe('server process', function () {
     const db = await freshDatabase();
     const port = await freePort();
     const child = spawn(process.execPath, ['backend/src/server.ts'], {
-      env: { ...process.env, PORT: String(port), DATABASE_URL: db.url, DATA_DIR: db.dataDir, LOG_LEVEL: 'info', DEMO: '1', ADMIN_EMAIL: '', ADMIN_PASSWORD: '', ENCRYPTION_KEYS: '' },
+      env: {
+        ...process.env,
+        PORT: String(port),
+        DATABASE_URL: db.url,
+        DATA_DIR: db.dataDir,
+        LOG_LEVEL: 'info',
+        DEMO: '1',
+        ADMIN_EMAIL: '',
+        ADMIN_PASSWORD: '',
+        ENCRYPTION_KEYS: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

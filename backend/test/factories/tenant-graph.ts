@@ -18,7 +18,11 @@ export async function createTenantGraph(tp: TestPlatform, name = 'Shop'): Promis
   const { models } = tp.platform;
   passwordHash ??= await hashPassword(PASSWORD);
   const suffix = crypto.randomBytes(4).toString('hex');
-  const tenant = await models.Tenant.create({ name: `${name} ${suffix}`, slug: `${name.toLowerCase()}-${suffix}`, allowedOrigins: ['https://shop.example'] });
+  const tenant = await models.Tenant.create({
+    name: `${name} ${suffix}`,
+    slug: `${name.toLowerCase()}-${suffix}`,
+    allowedOrigins: ['https://shop.example'],
+  });
   const users = {} as TenantGraph['users'];
   for (const role of ['admin', 'manager', 'agent'] as const) {
     const email = `${role}-${suffix}@example.com`;

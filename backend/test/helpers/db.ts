@@ -6,9 +6,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import mysql from 'mysql2/promise';
 
-export const TEST_DIALECT: 'sqlite' | 'mysql' = (process.env.DATABASE_URL ?? '').startsWith('mysql')
-  ? 'mysql'
-  : 'sqlite';
+export const TEST_DIALECT: 'sqlite' | 'mysql' = (process.env.DATABASE_URL ?? '').startsWith('mysql') ? 'mysql' : 'sqlite';
 
 export interface FreshDatabase {
   url: string;

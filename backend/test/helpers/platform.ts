@@ -108,7 +108,12 @@ export class HttpClient {
     return this;
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<HttpResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<HttpResponse<T>> {
     const headers: Record<string, string> = { ...this.headers, ...extra };
     if (this.cookie) headers.cookie = this.cookie;
     let payload: string | undefined;
@@ -123,7 +128,7 @@ export class HttpClient {
       if (pair.startsWith('wa_session=')) this.cookie = pair.endsWith('=') ? null : pair;
     }
     const text = await res.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

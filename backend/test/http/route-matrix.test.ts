@@ -107,7 +107,10 @@ describe('route × role matrix', function () {
         const allowed = expectedAllowed(route, caller, 'session');
         const denied = res.status === 401 || res.status === 403;
         if (res.status >= 500) mismatches.push(`${caller} ${route.method} ${route.path}: ${res.status}`);
-        else if (allowed === denied) mismatches.push(`${caller} ${route.method} ${route.path}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${res.body?.error?.code ?? ''}`);
+        else if (allowed === denied)
+          mismatches.push(
+            `${caller} ${route.method} ${route.path}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status} ${res.body?.error?.code ?? ''}`,
+          );
         else if (!allowed) expect(res.status).to.equal(caller === 'anonymous' ? 401 : 403);
       }
     }
@@ -123,7 +126,10 @@ describe('route × role matrix', function () {
         const allowed = expectedAllowed(route, role, 'api_token');
         const denied = res.status === 401 || res.status === 403;
         if (res.status >= 500) mismatches.push(`token:${role} ${route.method} ${route.path}: ${res.status}`);
-        else if (allowed === denied) mismatches.push(`token:${role} ${route.method} ${route.path}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status}`);
+        else if (allowed === denied)
+          mismatches.push(
+            `token:${role} ${route.method} ${route.path}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status}`,
+          );
       }
     }
     expect(mismatches).to.deep.equal([]);

@@ -75,6 +75,14 @@ describe('team members', () => {
     expect(demote.body.error.code).to.equal('last_admin');
     expect((await admin.delete(`/api/v1/members/${g.users.admin.id}`)).status).to.equal(409);
     expect((await admin.delete(`/api/v1/members/${added.body.userId}`)).status).to.equal(204);
-    expect((await g.users.manager.client.post('/api/v1/members', { email: 'x@example.com', role: 'agent', password: 'a good password 1' })).status).to.equal(403);
+    expect(
+      (
+        await g.users.manager.client.post('/api/v1/members', {
+          email: 'x@example.com',
+          role: 'agent',
+          password: 'a good password 1',
+        })
+      ).status,
+    ).to.equal(403);
   });
 });

@@ -29,7 +29,7 @@ describe('tenant isolation', () => {
     expect(still!.role).to.equal('agent');
   });
 
-  it("a user of A cannot switch into B with the tenant header", async () => {
+  it('a user of A cannot switch into B with the tenant header', async () => {
     const res = await a.users.admin.client.get('/api/v1/tenant', { 'x-tenant-id': String(b.tenantId) });
     expect(res.status).to.equal(403);
     expect(res.body.error.code).to.equal('not_a_member');

@@ -13,7 +13,10 @@ interface Frame {
   tenantId?: number;
 }
 
-async function connect(url: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; frames: Frame[]; next: (pred: (f: Frame) => boolean, ms?: number) => Promise<Frame> }> {
+async function connect(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ ws: WebSocket; frames: Frame[]; next: (pred: (f: Frame) => boolean, ms?: number) => Promise<Frame> }> {
   const ws = new WebSocket(url, { headers });
   const frames: Frame[] = [];
   const waiters: Array<{ pred: (f: Frame) => boolean; resolve: (f: Frame) => void }> = [];
@@ -73,7 +76,12 @@ describe('real-time over the product WebSocket', () => {
     bob.ws.send(JSON.stringify({ type: 'subscribe', topic: 'conversations' }));
     await alice.next((f) => f.type === 'subscribed');
     await bob.next((f) => f.type === 'subscribed');
-    await tp.platform.bus.publish({ tenantId: a.tenantId, topic: 'conversations', type: 'message.created', data: { text: 'hi' } });
+    await tp.platform.bus.publish({
+      tenantId: a.tenantId,
+      topic: 'conversations',
+      type: 'message.created',
+      data: { text: 'hi' },
+    });
     const got = await alice.next((f) => f.type === 'event');
     expect(got).to.deep.include({ topic: 'conversations', event: 'message.created', data: { text: 'hi' } });
     await new Promise((r) => setTimeout(r, 200));

@@ -114,10 +114,7 @@ interface Fixture {
   teardown(): Promise<void>;
 }
 
-async function startFixture(
-  overrides: Partial<Parameters<typeof createRealtimeHub>[0]> = {},
-  logger = silent,
-): Promise<Fixture> {
+async function startFixture(overrides: Partial<Parameters<typeof createRealtimeHub>[0]> = {}, logger = silent): Promise<Fixture> {
   const server = http.createServer((_req, res) => {
     res.statusCode = 404;
     res.end();
@@ -142,8 +139,7 @@ async function startFixture(
     ...overrides,
   });
   const clients: TestClient[] = [];
-  const url = (ticket?: string): string =>
-    `ws://127.0.0.1:${port}/ws${ticket ? `?ticket=${encodeURIComponent(ticket)}` : ''}`;
+  const url = (ticket?: string): string => `ws://127.0.0.1:${port}/ws${ticket ? `?ticket=${encodeURIComponent(ticket)}` : ''}`;
   return {
     server,
     bus,

@@ -203,10 +203,7 @@ describe('realtime fan-out over Redis', function () {
     const rogue = new Redis(REDIS_URL!);
     try {
       await rogue.publish(channel, 'not json');
-      await rogue.publish(
-        channel,
-        JSON.stringify({ v: 1, origin: 'x', event: { tenantId: '1', topic: 'conversations' } }),
-      );
+      await rogue.publish(channel, JSON.stringify({ v: 1, origin: 'x', event: { tenantId: '1', topic: 'conversations' } }));
       await rogue.publish(channel, JSON.stringify([1, 2]));
     } finally {
       await rogue.quit();
@@ -221,9 +218,7 @@ describe('realtime fan-out over Redis', function () {
     this.timeout(20000);
     // A separate process is the only honest test: mocha runs with --exit, which would hide a leaked handle.
     const here = fileURLToPath(new URL('.', import.meta.url));
-    const indexUrl = pathToFileURL(
-      fileURLToPath(new URL('../../src/realtime/index.ts', import.meta.url)),
-    ).href;
+    const indexUrl = pathToFileURL(fileURLToPath(new URL('../../src/realtime/index.ts', import.meta.url))).href;
     const script = `
       import http from 'node:http';
       import { pino } from 'pino';

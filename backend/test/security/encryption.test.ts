@@ -115,7 +115,14 @@ describe('secrets at rest and key rotation', () => {
     const db = await freshDatabase();
     const lines: string[] = [];
     const { Writable } = await import('node:stream');
-    const cfg = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: db.url, DATA_DIR: db.dataDir, LOG_LEVEL: 'warn', DEMO: '0' });
+    const cfg = loadConfig({
+      NODE_ENV: 'test',
+      PORT: '0',
+      DATABASE_URL: db.url,
+      DATA_DIR: db.dataDir,
+      LOG_LEVEL: 'warn',
+      DEMO: '0',
+    });
     const p = await createPlatform(cfg, {
       announce: () => undefined,
       logStream: new Writable({ write: (c, _e, cb) => (lines.push(String(c)), cb()) }),

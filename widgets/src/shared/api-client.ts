@@ -81,7 +81,13 @@ export class ApiClient {
     const data = (await res.json().catch(() => null)) as unknown;
     if (!res.ok) {
       const e = (data as ApiErrorBody | null)?.error;
-      throw new ApiError(res.status, e?.code ?? 'http_error', e?.message ?? `Request failed (${res.status})`, res.headers.get('x-request-id'), e?.details);
+      throw new ApiError(
+        res.status,
+        e?.code ?? 'http_error',
+        e?.message ?? `Request failed (${res.status})`,
+        res.headers.get('x-request-id'),
+        e?.details,
+      );
     }
     return data as T;
   }

@@ -41,7 +41,9 @@ export function defineAuditLog(sequelize: Sequelize) {
         allowNull: true,
         get() {
           const raw = this.getDataValue('meta') as unknown;
-          return typeof raw === 'string' ? (JSON.parse(raw) as Record<string, unknown>) : ((raw as Record<string, unknown>) ?? null);
+          return typeof raw === 'string'
+            ? (JSON.parse(raw) as Record<string, unknown>)
+            : ((raw as Record<string, unknown>) ?? null);
         },
         set(v: Record<string, unknown> | null) {
           this.setDataValue('meta', (v == null ? null : JSON.stringify(v)) as unknown as Record<string, unknown>);

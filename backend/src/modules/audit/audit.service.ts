@@ -1,6 +1,6 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { Models } from '../../db/models.ts';
-import type { Principal } from '../../http/context.ts';
+import type { Principal, TenantContext } from '../../http/context.ts';
 import type { AuditLogAttrs, AuditLogInstance } from './audit-log.model.ts';
 
 export const AUDIT_ACTIONS = [
@@ -88,6 +88,11 @@ export class AuditService {
       ip: entry.ip ?? null,
       meta: entry.meta ?? null,
     });
+  }
+
+  /** Records an action taken inside a tenant by the caller of the current request. */
+  inTenant(ctx: TenantContext, action: AuditAction, target: AuditEntry['target'], meta?: Record<string, unknown>): Promise<void> {
+    return this.record({ tenantId: ctx.tenantId, actor: ctx.principal, action, target, ip: ctx.ip, meta });
   }
 
   /** Newest first, keyset-paginated by id; `tenantId` undefined means all tenants (super admin). */

@@ -52,7 +52,7 @@ export class ApiTokenService {
       createdBy: ctx.principal.userId,
       expiresAt: input.expiresInDays ? new Date(Date.now() + input.expiresInDays * 86400_000) : null,
     });
-    await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'api_token.created', target: { type: 'api_token', id: row.id }, ip: ctx.ip, meta: { name: row.name, role: row.role } });
+    await this.#audit.inTenant(ctx, 'api_token.created', { type: 'api_token', id: row.id }, { name: row.name, role: row.role });
     // The only time the token is ever returned.
     return { ...serializeApiToken(row), token };
   }
@@ -67,7 +67,7 @@ export class ApiTokenService {
     if (!row) throw notFound('API token');
     if (!row.revokedAt) {
       await row.update({ revokedAt: new Date() });
-      await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'api_token.revoked', target: { type: 'api_token', id: row.id }, ip: ctx.ip, meta: { name: row.name } });
+      await this.#audit.inTenant(ctx, 'api_token.revoked', { type: 'api_token', id: row.id }, { name: row.name });
     }
     return serializeApiToken(row);
   }

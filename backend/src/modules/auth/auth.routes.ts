@@ -31,7 +31,10 @@ export interface AuthRouteDeps {
 }
 
 export function authRoutes(d: AuthRouteDeps): RouteDef[] {
-  const client = (req: { ip?: string; get(h: string): string | undefined }) => ({ ip: req.ip ?? null, userAgent: req.get('user-agent') ?? null });
+  const client = (req: { ip?: string; get(h: string): string | undefined }) => ({
+    ip: req.ip ?? null,
+    userAgent: req.get('user-agent') ?? null,
+  });
   return [
     defineRoute({
       method: 'post',
@@ -44,7 +47,13 @@ export function authRoutes(d: AuthRouteDeps): RouteDef[] {
       response: MeResponse,
       handler: async ({ body, req, res }) => {
         const { token, expiresAt, user } = await d.auth.login(body.email, body.password, client(req));
-        res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure: d.secureCookies, path: '/', expires: expiresAt });
+        res.cookie(SESSION_COOKIE, token, {
+          httpOnly: true,
+          sameSite: 'lax',
+          secure: d.secureCookies,
+          path: '/',
+          expires: expiresAt,
+        });
         return d.auth.me(userPrincipal(user));
       },
     }),
@@ -152,7 +161,12 @@ export function authRoutes(d: AuthRouteDeps): RouteDef[] {
       status: 201,
       handler: async ({ ctx }) => {
         const t = tenantOf(ctx);
-        const { ticket, expiresAt } = await d.tickets.issue({ tenantId: t.tenantId, userId: t.principal.userId, role: t.role, kind: t.principal.kind });
+        const { ticket, expiresAt } = await d.tickets.issue({
+          tenantId: t.tenantId,
+          userId: t.principal.userId,
+          role: t.role,
+          kind: t.principal.kind,
+        });
         const ws = d.publicUrl.replace(/^http/, 'ws');
         return { ticket, expiresAt: expiresAt.toISOString(), url: `${ws}/ws?ticket=${encodeURIComponent(ticket)}` };
       },

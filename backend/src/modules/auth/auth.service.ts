@@ -45,21 +45,52 @@ export class AuthService {
     const user = await this.#models.User.findOne({ where: { email: normalized } });
     const now = new Date();
     if (user?.lockedUntil && user.lockedUntil > now) {
-      await this.#audit.record({ tenantId: null, actor: null, actorLabel: normalized, action: 'auth.login_failed', target: { type: 'user', id: user.id }, ip: client.ip, meta: { reason: 'locked' } });
+      await this.#audit.record({
+        tenantId: null,
+        actor: null,
+        actorLabel: normalized,
+        action: 'auth.login_failed',
+        target: { type: 'user', id: user.id },
+        ip: client.ip,
+        meta: { reason: 'locked' },
+      });
       const minutes = Math.ceil((user.lockedUntil.getTime() - now.getTime()) / 60_000);
-      throw new AppError(423, 'account_locked', `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+      throw new AppError(
+        423,
+        'account_locked',
+        `Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`,
+      );
     }
     const ok = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !ok) {
       if (user) {
         const failures = user.failedLogins + 1;
         const lock = failures >= this.#config.login.maxFailures;
-        await user.update({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? new Date(now.getTime() + this.#config.login.lockoutMs) : user.lockedUntil });
+        await user.update({
+          failedLogins: lock ? 0 : failures,
+          lockedUntil: lock ? new Date(now.getTime() + this.#config.login.lockoutMs) : user.lockedUntil,
+        });
         if (lock) {
-          await this.#audit.record({ tenantId: null, actor: null, actorLabel: normalized, action: 'auth.locked_out', target: { type: 'user', id: user.id }, ip: client.ip, meta: { failures } });
+          await this.#audit.record({
+            tenantId: null,
+            actor: null,
+            actorLabel: normalized,
+            action: 'auth.locked_out',
+            target: { type: 'user', id: user.id },
+            ip: client.ip,
+            meta: { failures },
+          });
         }
       }
-      await this.#audit.record({ tenantId: null, actor: null, actorLabel: normalized, action: 'auth.login_failed', target: user ? { type: 'user', id: user.id } : null, ip: client.ip, meta: { reason: 'bad_credentials' } });
+      await this.#audit.record({
+        tenantId: null,
+        actor: null,
+        actorLabel: normalized,
+        action: 'auth.login_failed',
+        target: user ? { type: 'user', id: user.id } : null,
+        ip: client.ip,
+        meta: { reason: 'bad_credentials' },
+      });
       throw new AppError(401, 'invalid_credentials', 'Email or password is wrong.');
     }
     await user.update({ failedLogins: 0, lockedUntil: null, lastLoginAt: now });
@@ -71,7 +102,13 @@ export class AuthService {
       userAgent: client.userAgent?.slice(0, 255) ?? null,
       expiresAt: new Date(now.getTime() + this.#config.sessionTtlMs),
     });
-    await this.#audit.record({ tenantId: null, actor: userPrincipal(user, session.id), action: 'auth.login', target: { type: 'user', id: user.id }, ip: client.ip });
+    await this.#audit.record({
+      tenantId: null,
+      actor: userPrincipal(user, session.id),
+      action: 'auth.login',
+      target: { type: 'user', id: user.id },
+      ip: client.ip,
+    });
     return { token, expiresAt: session.expiresAt, user };
   }
 
@@ -108,7 +145,13 @@ export class AuthService {
     await user.update({ passwordHash: await hashPassword(next) });
     // Other devices signed in with the old password are signed out.
     await this.#models.Session.destroy({ where: { userId: user.id, id: { [Op.ne]: principal.sessionId ?? '' } } });
-    await this.#audit.record({ tenantId: null, actor: principal, action: 'auth.password_changed', target: { type: 'user', id: user.id }, ip });
+    await this.#audit.record({
+      tenantId: null,
+      actor: principal,
+      action: 'auth.password_changed',
+      target: { type: 'user', id: user.id },
+      ip,
+    });
   }
 
   async me(principal: Principal) {
@@ -127,7 +170,11 @@ export class AuthService {
       principal: { kind: principal.kind, label: principal.label },
       memberships: memberships.map((m) => {
         const t = (m as unknown as { tenant: { id: number; name: string; slug: string; status: string } }).tenant;
-        return { tenantId: m.tenantId, role: m.role as TenantRole, tenant: { id: t.id, name: t.name, slug: t.slug, status: t.status } };
+        return {
+          tenantId: m.tenantId,
+          role: m.role as TenantRole,
+          tenant: { id: t.id, name: t.name, slug: t.slug, status: t.status },
+        };
       }),
     };
   }
@@ -147,7 +194,11 @@ export class AuthService {
   async completeSetup(input: { token: string; email: string; password: string; name: string }, client: ClientInfo) {
     const row = await this.#models.SetupToken.findOne({ where: { tokenHash: sha256(input.token) } });
     if (!row || row.usedAt || row.expiresAt.getTime() < Date.now()) {
-      throw new AppError(400, 'invalid_setup_token', 'This setup link is invalid, used or expired. Restart the server to print a new one.');
+      throw new AppError(
+        400,
+        'invalid_setup_token',
+        'This setup link is invalid, used or expired. Restart the server to print a new one.',
+      );
     }
     if (await this.#models.User.count({ where: { isSuperAdmin: true } })) {
       throw new AppError(409, 'already_set_up', 'A super admin already exists. Sign in instead.');
@@ -163,7 +214,13 @@ export class AuthService {
     const user = existing
       ? await existing.update({ isSuperAdmin: true, passwordHash, name: input.name || existing.name })
       : await this.#models.User.create({ email, name: input.name, passwordHash, isSuperAdmin: true });
-    await this.#audit.record({ tenantId: null, actor: userPrincipal(user), action: 'setup.completed', target: { type: 'user', id: user.id }, ip: client.ip });
+    await this.#audit.record({
+      tenantId: null,
+      actor: userPrincipal(user),
+      action: 'setup.completed',
+      target: { type: 'user', id: user.id },
+      ip: client.ip,
+    });
     return user;
   }
 }

@@ -22,10 +22,19 @@ export class EmbedIssuer {
       throw new AppError(403, 'wrong_credential_kind', 'An embed token cannot mint other embed tokens.');
     }
     const origin = normalizeOrigin(input.origin);
-    if (!origin) throw new AppError(400, 'invalid_origin', 'origin must look like https://shop.example.com (scheme, host and optional port only).');
+    if (!origin)
+      throw new AppError(
+        400,
+        'invalid_origin',
+        'origin must look like https://shop.example.com (scheme, host and optional port only).',
+      );
     const tenant = await this.#models.Tenant.findByPk(ctx.tenantId);
     if (!tenant?.allowedOrigins.includes(origin)) {
-      throw new AppError(422, 'origin_not_allowed', `${origin} is not in this tenant's allowed origins. An admin can add it in the tenant settings.`);
+      throw new AppError(
+        422,
+        'origin_not_allowed',
+        `${origin} is not in this tenant's allowed origins. An admin can add it in the tenant settings.`,
+      );
     }
     const userId = input.userId ?? (ctx.principal.kind === 'session' ? ctx.principal.userId : null);
     let role: TenantRole = input.role ?? (rankOf(ctx.role) >= 3 ? 'admin' : ctx.role === 'manager' ? 'manager' : 'agent');
@@ -34,10 +43,24 @@ export class EmbedIssuer {
       const m = await this.#models.Membership.findOne({ where: { tenantId: ctx.tenantId, userId } });
       if (!m) throw new AppError(404, 'not_found', 'That user is not a member of this tenant.');
       if (input.role === undefined) role = m.role;
-      else if (rankOf(m.role) < rankOf(role)) throw new AppError(403, 'role_too_high', `That user's role is ${m.role}; the token cannot carry ${role}.`);
+      else if (rankOf(m.role) < rankOf(role))
+        throw new AppError(403, 'role_too_high', `That user's role is ${m.role}; the token cannot carry ${role}.`);
     }
-    const { token, expiresAt, jti } = await this.#tokens.sign({ tenantId: ctx.tenantId, userId, role, origin, ttlSeconds: input.ttlSeconds });
-    await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'embed_token.created', target: userId ? { type: 'user', id: userId } : null, ip: ctx.ip, meta: { origin, role, jti } });
+    const { token, expiresAt, jti } = await this.#tokens.sign({
+      tenantId: ctx.tenantId,
+      userId,
+      role,
+      origin,
+      ttlSeconds: input.ttlSeconds,
+    });
+    await this.#audit.record({
+      tenantId: ctx.tenantId,
+      actor: ctx.principal,
+      action: 'embed_token.created',
+      target: userId ? { type: 'user', id: userId } : null,
+      ip: ctx.ip,
+      meta: { origin, role, jti },
+    });
     return { token, expiresAt: expiresAt.toISOString(), role, origin };
   }
 }

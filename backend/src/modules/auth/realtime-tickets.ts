@@ -41,7 +41,10 @@ export class RealtimeTickets {
       const [h] = ticket.split('.');
       const { kid } = JSON.parse(Buffer.from(h, 'base64url').toString('utf8')) as { kid?: string };
       if (!kid || !this.#enc.keyIds.includes(kid)) return null;
-      const { payload } = await jwtVerify(ticket, this.#enc.deriveKey(kid, PURPOSE), { audience: 'realtime', algorithms: ['HS256'] });
+      const { payload } = await jwtVerify(ticket, this.#enc.deriveKey(kid, PURPOSE), {
+        audience: 'realtime',
+        algorithms: ['HS256'],
+      });
       const jti = payload.jti!;
       this.#sweep();
       if (this.#used.has(jti)) return null;

@@ -9,7 +9,13 @@ export const CREDENTIAL_CONTEXT = 'credentials.ciphertext';
 
 // Responses say only that a secret is configured: the value never leaves the server.
 function serialize(c: CredentialInstance) {
-  return { name: c.name, configured: true as const, keyId: c.keyId, updatedBy: c.updatedBy, updatedAt: c.updatedAt.toISOString() };
+  return {
+    name: c.name,
+    configured: true as const,
+    keyId: c.keyId,
+    updatedBy: c.updatedBy,
+    updatedAt: c.updatedAt.toISOString(),
+  };
 }
 
 export class CredentialsService {
@@ -33,8 +39,14 @@ export class CredentialsService {
     const existing = await this.#models.Credential.findOne({ where: { tenantId: ctx.tenantId, name } });
     const row = existing
       ? await existing.update({ ciphertext, keyId, updatedBy: ctx.principal.userId })
-      : await this.#models.Credential.create({ tenantId: ctx.tenantId, name, ciphertext, keyId, updatedBy: ctx.principal.userId });
-    await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'credential.set', target: { type: 'credential', id: name }, ip: ctx.ip, meta: { replaced: Boolean(existing) } });
+      : await this.#models.Credential.create({
+          tenantId: ctx.tenantId,
+          name,
+          ciphertext,
+          keyId,
+          updatedBy: ctx.principal.userId,
+        });
+    await this.#audit.inTenant(ctx, 'credential.set', { type: 'credential', id: name }, { replaced: Boolean(existing) });
     return serialize(row);
   }
 
@@ -42,7 +54,7 @@ export class CredentialsService {
     const row = await this.#models.Credential.findOne({ where: { tenantId: ctx.tenantId, name } });
     if (!row) throw notFound('Credential');
     await row.destroy();
-    await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'credential.deleted', target: { type: 'credential', id: name }, ip: ctx.ip });
+    await this.#audit.inTenant(ctx, 'credential.deleted', { type: 'credential', id: name });
   }
 
   /** For server-side use by other modules (e.g. calling the Graph API); never exposed over HTTP. */

@@ -14,7 +14,10 @@ export interface TenantAttrs {
   createdAt: Date;
   updatedAt: Date;
 }
-export type TenantCreation = Optional<TenantAttrs, 'id' | 'status' | 'plan' | 'allowedOrigins' | 'suspendedAt' | 'createdAt' | 'updatedAt'>;
+export type TenantCreation = Optional<
+  TenantAttrs,
+  'id' | 'status' | 'plan' | 'allowedOrigins' | 'suspendedAt' | 'createdAt' | 'updatedAt'
+>;
 export interface TenantInstance extends Model<TenantAttrs, TenantCreation>, TenantAttrs {}
 
 export function defineTenant(sequelize: Sequelize) {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineRoute, tenantOf, type RouteDef } from '../../http/route.ts';
 import type { UsersService } from '../users/index.ts';
-import { TenantsService } from './tenants.service.ts';
+import { type TenantsService } from './tenants.service.ts';
 import {
   TenantCreateBody,
   TenantIdParam,
@@ -27,7 +27,7 @@ export function tenantsRoutes(tenants: TenantsService, users: UsersService): Rou
       method: 'patch',
       path: '/api/v1/tenant',
       access: 'tenant.manage',
-      summary: "Rename the tenant or change the origins its widgets may be embedded on",
+      summary: 'Rename the tenant or change the origins its widgets may be embedded on',
       tags: ['tenant'],
       body: TenantUpdateBody,
       response: TenantSchema,
@@ -72,7 +72,8 @@ export function tenantsRoutes(tenants: TenantsService, users: UsersService): Rou
       params: TenantIdParam,
       body: TenantStatusBody,
       response: TenantSchema,
-      handler: async ({ params, body, ctx, req }) => tenants.setStatus(ctx.principal!, params.id, 'suspended', req.ip ?? null, body.reason),
+      handler: async ({ params, body, ctx, req }) =>
+        tenants.setStatus(ctx.principal!, params.id, 'suspended', req.ip ?? null, body.reason),
     }),
     defineRoute({
       method: 'post',
@@ -83,7 +84,8 @@ export function tenantsRoutes(tenants: TenantsService, users: UsersService): Rou
       params: TenantIdParam,
       body: TenantStatusBody,
       response: TenantSchema,
-      handler: async ({ params, body, ctx, req }) => tenants.setStatus(ctx.principal!, params.id, 'active', req.ip ?? null, body.reason),
+      handler: async ({ params, body, ctx, req }) =>
+        tenants.setStatus(ctx.principal!, params.id, 'active', req.ip ?? null, body.reason),
     }),
   ];
 }

@@ -68,7 +68,14 @@ export class TenantsService {
     }
     await t.update(changes);
     this.#originCache = null;
-    await this.#audit.record({ tenantId: t.id, actor: ctx.principal, action: 'tenant.updated', target: { type: 'tenant', id: t.id }, ip: ctx.ip, meta: { fields: Object.keys(changes) } });
+    await this.#audit.record({
+      tenantId: t.id,
+      actor: ctx.principal,
+      action: 'tenant.updated',
+      target: { type: 'tenant', id: t.id },
+      ip: ctx.ip,
+      meta: { fields: Object.keys(changes) },
+    });
     return serializeTenant(t);
   }
 
@@ -97,7 +104,14 @@ export class TenantsService {
     const slug = input.slug ?? slugify(input.name);
     try {
       const t = await this.#models.Tenant.create({ name: input.name, slug, plan: input.plan });
-      await this.#audit.record({ tenantId: t.id, actor, action: 'tenant.created', target: { type: 'tenant', id: t.id }, ip, meta: { slug } });
+      await this.#audit.record({
+        tenantId: t.id,
+        actor,
+        action: 'tenant.created',
+        target: { type: 'tenant', id: t.id },
+        ip,
+        meta: { slug },
+      });
       return t;
     } catch (err) {
       if (err instanceof UniqueConstraintError) throw conflict(`The slug "${slug}" is taken; choose another.`);

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { defineRoute, tenantOf, type RouteDef } from '../../http/route.ts';
 import type { UsersService } from './users.service.ts';
-import { AdminUserListQuery, AdminUserSchema, MemberAddBody, MemberSchema, MemberUpdateBody, UserIdParam } from './users.schemas.ts';
+import {
+  AdminUserListQuery,
+  AdminUserSchema,
+  MemberAddBody,
+  MemberSchema,
+  MemberUpdateBody,
+  UserIdParam,
+} from './users.schemas.ts';
 
 export function usersRoutes(users: UsersService): RouteDef[] {
   return [

@@ -53,14 +53,15 @@ export class UsersService {
     const email = input.email.trim().toLowerCase();
     let user = await this.#models.User.findOne({ where: { email } });
     if (!user) {
-      if (!input.password) throw new AppError(400, 'password_required', 'This person has no account yet: set an initial password for them.');
+      if (!input.password)
+        throw new AppError(400, 'password_required', 'This person has no account yet: set an initial password for them.');
       user = await this.#models.User.create({ email, name: input.name, passwordHash: await hashPassword(input.password) });
-      await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'user.created', target: { type: 'user', id: user.id }, ip: ctx.ip });
+      await this.#audit.inTenant(ctx, 'user.created', { type: 'user', id: user.id });
     }
     const existing = await this.#models.Membership.findOne({ where: { tenantId: ctx.tenantId, userId: user.id } });
     if (existing) throw new AppError(409, 'already_member', `${email} is already a member (${existing.role}).`);
     const m = await this.#models.Membership.create({ tenantId: ctx.tenantId, userId: user.id, role: input.role });
-    await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'member.added', target: { type: 'user', id: user.id }, ip: ctx.ip, meta: { role: input.role } });
+    await this.#audit.inTenant(ctx, 'member.added', { type: 'user', id: user.id }, { role: input.role });
     return serializeMember(m, user);
   }
 
@@ -72,7 +73,7 @@ export class UsersService {
     if (from === role) return serializeMember(m, (await this.#models.User.findByPk(userId))!);
     if (from === 'admin') await this.#assertNotLastAdmin(ctx.tenantId);
     await m.update({ role });
-    await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'member.role_changed', target: { type: 'user', id: userId }, ip: ctx.ip, meta: { from, to: role } });
+    await this.#audit.inTenant(ctx, 'member.role_changed', { type: 'user', id: userId }, { from, to: role });
     return serializeMember(m, (await this.#models.User.findByPk(userId))!);
   }
 
@@ -81,7 +82,7 @@ export class UsersService {
     assertCanGrant(ctx, m.role);
     if (m.role === 'admin') await this.#assertNotLastAdmin(ctx.tenantId);
     await m.destroy();
-    await this.#audit.record({ tenantId: ctx.tenantId, actor: ctx.principal, action: 'member.removed', target: { type: 'user', id: userId }, ip: ctx.ip, meta: { role: m.role } });
+    await this.#audit.inTenant(ctx, 'member.removed', { type: 'user', id: userId }, { role: m.role });
   }
 
   async #membership(ctx: TenantContext, userId: number) {
@@ -114,7 +115,10 @@ export class UsersService {
       isSuperAdmin: u.isSuperAdmin,
       lockedUntil: u.lockedUntil && u.lockedUntil > new Date() ? u.lockedUntil.toISOString() : null,
       lastLoginAt: u.lastLoginAt?.toISOString() ?? null,
-      memberships: ((u as unknown as { memberships: MembershipInstance[] }).memberships ?? []).map((m) => ({ tenantId: m.tenantId, role: m.role })),
+      memberships: ((u as unknown as { memberships: MembershipInstance[] }).memberships ?? []).map((m) => ({
+        tenantId: m.tenantId,
+        role: m.role,
+      })),
     }));
     return { items, nextBefore: rows.length > q.limit ? items[items.length - 1].id : null };
   }
