@@ -54,3 +54,64 @@ describe('server process', function () {
     }
   });
 });
+
+describe('command-line tools', function () {
+  this.timeout(60_000);
+
+  const run = (args: string[], env: Record<string, string>) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d) => (out += String(d)));
+      child.stderr.on('data', (d) => (out += String(d)));
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+
+  it('npm run migrate applies every migration and reports nothing pending', async () => {
+    const db = await freshDatabase();
+    try {
+      const first = await run(['backend/src/cli/migrate.ts'], { DATABASE_URL: db.url, DATA_DIR: db.dataDir });
+      expect(first.code, first.out).to.equal(0);
+      const report = JSON.parse(first.out.trim().split('\n').pop()!);
+      expect(report.applied.length).to.be.at.least(2);
+      expect(report.pending).to.deep.equal([]);
+      const second = await run(['backend/src/cli/migrate.ts'], { DATABASE_URL: db.url, DATA_DIR: db.dataDir });
+      expect(JSON.parse(second.out.trim().split('\n').pop()!).applied).to.deep.equal([]);
+    } finally {
+      await db.cleanup();
+    }
+  });
+
+  it('npm run keys:rotate moves secrets to the newest key and says which old keys can go', async () => {
+    const db = await freshDatabase();
+    const { createPlatform } = await import('../../src/platform.ts');
+    const { loadConfig } = await import('../../src/config.ts');
+    const { generateKeySpec } = await import('../../src/security/encryption.ts');
+    const oldKey = generateKeySpec('old');
+    const newKey = generateKeySpec('new');
+    const base = { NODE_ENV: 'test', PORT: '0', DATABASE_URL: db.url, DATA_DIR: db.dataDir, LOG_LEVEL: 'silent', DEMO: '0' };
+    const p = await createPlatform(loadConfig({ ...base, ENCRYPTION_KEYS: oldKey }), { announce: () => undefined });
+    const t = await p.models.Tenant.create({ name: 'R', slug: 'r' });
+    const ctx = { tenantId: t.id, role: 'admin' as const, principal: { kind: 'session' as const, userId: null, label: 't', isSuperAdmin: false, tenantId: null, tokenRole: null }, ip: null };
+    await p.services.credentials.set(ctx, 'token', 'secret-to-rotate');
+    await p.stop();
+    try {
+      const gen = await run(['backend/src/cli/rotate-keys.ts', '--generate'], {});
+      expect(gen.out).to.match(/^k\d{8}:[A-Za-z0-9+/=]{44}$/m);
+      const res = await run(['backend/src/cli/rotate-keys.ts'], { DATABASE_URL: db.url, DATA_DIR: db.dataDir, ENCRYPTION_KEYS: `${newKey},${oldKey}` });
+      expect(res.code, res.out).to.equal(0);
+      expect(res.out).to.include('"reencrypted":1');
+      expect(res.out).to.match(/safe to remove from ENCRYPTION_KEYS: old/);
+      expect(res.out).to.not.include('secret-to-rotate');
+      const p2 = await createPlatform(loadConfig({ ...base, ENCRYPTION_KEYS: newKey }), { announce: () => undefined });
+      try {
+        expect(await p2.services.credentials.reveal(t.id, 'token')).to.equal('secret-to-rotate');
+        expect(await p2.models.AuditLog.count({ where: { action: 'encryption.keys_rotated' } })).to.equal(1);
+      } finally {
+        await p2.stop();
+      }
+    } finally {
+      await db.cleanup();
+    }
+  });
+});

@@ -1,0 +1,49 @@
+// The one list of background job definitions. Domain modules export their own `<domain>.jobs.ts`
+// arrays and are spread into `jobDefinitions` below; createJobs() registers whatever this list holds.
+import type { Logger } from '../logger.ts';
+
+export interface JobContext {
+  /** Child logger already bound to the job name, id and attempt. Never log the payload. */
+  logger: Logger;
+  /** 1 for the first run, 2 for the first retry, ... */
+  attempt: number;
+}
+
+export interface JobDefinition<T = unknown> {
+  name: string;
+  /** Runs of this job at the same time per process (Agenda's default is 5). */
+  concurrency?: number;
+  /** Total attempts including the first run; retries wait backoffMs, 2×, 4×, ... */
+  retry?: { attempts: number; backoffMs: number };
+  /** Recurring jobs: an interval ('1 minute', 60000) or a cron expression, stored once cluster-wide. */
+  every?: string | number;
+  /** How long a run may go without finishing before another worker may take it over (default 10 min). */
+  lockLifetimeMs?: number;
+  handler: (data: T, ctx: JobContext) => Promise<void>;
+}
+
+/**
+ * Types a definition against its payload and widens it for the shared list (a handler for
+ * `{ tenantId: number }` is not assignable to one taking `unknown` under strictFunctionTypes).
+ */
+export function defineJob<T>(definition: JobDefinition<T>): JobDefinition {
+  return definition as unknown as JobDefinition;
+}
+
+export const HEARTBEAT_JOB = 'system.heartbeat';
+
+// The jobs service records each successful run as lastHeartbeatAt (see createJobs), which /healthz
+// reports: a recent value proves the scheduler is claiming and running jobs, not merely alive.
+export const heartbeatJob = defineJob<void>({
+  name: HEARTBEAT_JOB,
+  every: '1 minute',
+  concurrency: 1,
+  handler: async (_data, ctx) => {
+    ctx.logger.debug('heartbeat');
+  },
+});
+
+export const jobDefinitions: JobDefinition[] = [
+  heartbeatJob,
+  // ...inboxJobs, ...campaignJobs, (import from the domain modules' <domain>.jobs.ts)
+];
