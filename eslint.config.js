@@ -30,7 +30,13 @@ export default tseslint.config(
   {
     files: ['admin/**/*.js', 'widgets/**/*.ts'],
     languageOptions: {
-      globals: { location: 'readonly', history: 'readonly', URLSearchParams: 'readonly', customElements: 'readonly', HTMLElement: 'readonly' },
+      globals: {
+        location: 'readonly',
+        history: 'readonly',
+        URLSearchParams: 'readonly',
+        customElements: 'readonly',
+        HTMLElement: 'readonly',
+      },
     },
   },
   {

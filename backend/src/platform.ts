@@ -109,6 +109,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     ...(opts.jobDefinitions ?? jobDefinitions),
     {
       name: 'auth.purge-expired-sessions',
+      every: '1 hour',
       handler: async () => {
         await auth.purgeExpiredSessions();
       },

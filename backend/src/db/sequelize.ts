@@ -3,10 +3,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Sequelize } from 'sequelize';
+import sqlite3 from 'sqlite3';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 
 export type Dialect = 'sqlite' | 'mysql';
+
+const BUSY_TIMEOUT_MS = 5000;
+
+// Sequelize opens a separate SQLite connection per transaction and runs no connect hook for them,
+// so the busy timeout is set in the driver's constructor: every connection waits for the writer lock
+// instead of failing at once with SQLITE_BUSY.
+class PatientDatabase extends sqlite3.Database {
+  constructor(filename: string, mode?: number, callback?: (err: Error | null) => void) {
+    super(filename, mode ?? sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE, callback);
+    this.configure('busyTimeout', BUSY_TIMEOUT_MS);
+  }
+}
+const sqliteDriver = { ...sqlite3, Database: PatientDatabase };
 
 export async function createSequelize(config: Pick<Config, 'database'>, logger?: Logger): Promise<Sequelize> {
   const logging = logger ? (sql: string) => logger.trace({ sql }, 'sql') : false;
@@ -18,14 +32,11 @@ export async function createSequelize(config: Pick<Config, 'database'>, logger?:
       dialect: 'sqlite',
       storage,
       logging,
-      // One writer at a time is SQLite's model; a single pooled connection avoids SQLITE_BUSY
-      // between our own connections and keeps transactions serial.
-      pool: { max: 1, min: 0, idle: 10_000 },
+      dialectModule: sqliteDriver,
       retry: { max: 5, match: [/SQLITE_BUSY/] },
       define: { underscored: true },
     });
     await sequelize.query('PRAGMA journal_mode = WAL;');
-    await sequelize.query('PRAGMA busy_timeout = 5000;');
     await sequelize.query('PRAGMA foreign_keys = ON;');
   } else {
     sequelize = new Sequelize(config.database.url, {

@@ -96,9 +96,7 @@ export async function createJobs(opts: CreateJobsOptions): Promise<Jobs> {
     await redis.connect();
     const prefix = opts.redisKeyPrefix ?? 'agenda:';
     const redisBackend = new RedisBackend({ redis, keyPrefix: prefix, channelName: `${prefix}notifications` });
-    redisBackend.notificationChannel.on('error', (err: Error) =>
-      logger.warn({ err }, 'jobs: redis notification channel error'),
-    );
+    redisBackend.notificationChannel.on('error', (err: Error) => logger.warn({ err }, 'jobs: redis notification channel error'));
     backend = redisBackend;
   } else {
     const sqlBackend = new SqlBackend({ sequelize: opts.sequelize });
@@ -144,10 +142,7 @@ export async function createJobs(opts: CreateJobsOptions): Promise<Jobs> {
   agenda.on('error', (err: Error) => logger.error({ err }, 'jobs: scheduler error'));
   agenda.on('fail', (err: Error | string, job: JobWithId | { jobName: string }, remote?: boolean) => {
     if (remote || !('attrs' in job)) return; // the process that ran it logs it
-    logger.error(
-      { err, job: job.attrs.name, jobId: String(job.attrs._id), attempt: job.attrs.failCount },
-      'job failed',
-    );
+    logger.error({ err, job: job.attrs.name, jobId: String(job.attrs._id), attempt: job.attrs.failCount }, 'job failed');
   });
   agenda.on('retry', (job: JobWithId | { jobName: string }, details: { attempt: number; delay: number }, remote?: boolean) => {
     if (remote || !('attrs' in job)) return;

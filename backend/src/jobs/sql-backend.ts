@@ -94,7 +94,10 @@ function parseDbDate(value: DbDate | undefined): Date | null {
   if (value instanceof Date) return value;
   if (typeof value === 'number') return new Date(value);
   // Stored as UTC 'YYYY-MM-DD HH:MM:SS.mmm' (+ ' +00:00' on SQLite); never let Date read it as local.
-  let s = value.trim().replace(' ', 'T').replace(/ ?([+-]\d\d:?\d\d|Z)$/, '$1');
+  let s = value
+    .trim()
+    .replace(' ', 'T')
+    .replace(/ ?([+-]\d\d:?\d\d|Z)$/, '$1');
   if (!/(Z|[+-]\d\d:?\d\d)$/.test(s)) s += 'Z';
   const d = new Date(s);
   return Number.isNaN(d.getTime()) ? null : d;
@@ -276,8 +279,7 @@ export class SqlJobRepository implements JobRepository {
       type: job.type === 'single' ? 'single' : 'normal',
       priority: Math.trunc(Number(job.priority ?? 0)) || 0,
       next_run_at: this.d(job.nextRunAt),
-      repeat_interval:
-        job.repeatInterval === undefined || job.repeatInterval === null ? null : String(job.repeatInterval),
+      repeat_interval: job.repeatInterval === undefined || job.repeatInterval === null ? null : String(job.repeatInterval),
       repeat_timezone: job.repeatTimezone ?? null,
       repeat_at: job.repeatAt ?? null,
       start_date: this.d(job.startDate),
@@ -472,9 +474,7 @@ export class SqlJobRepository implements JobRepository {
           debounce
             ? {
                 next_run_at:
-                  debounce.strategy === 'leading'
-                    ? this.d(props.nextRunAt)
-                    : this.d(new Date(now.getTime() + debounce.delay)),
+                  debounce.strategy === 'leading' ? this.d(props.nextRunAt) : this.d(new Date(now.getTime() + debounce.delay)),
                 debounce_started_at: this.d(now),
               }
             : {},
@@ -627,10 +627,9 @@ export class SqlJobRepository implements JobRepository {
   }
 
   async getQueueSize(): Promise<number> {
-    const rows = await this.select<{ n: number | string }>(
-      `SELECT COUNT(*) AS n FROM ${this.table} WHERE next_run_at < :now`,
-      { now: this.d(new Date()) },
-    );
+    const rows = await this.select<{ n: number | string }>(`SELECT COUNT(*) AS n FROM ${this.table} WHERE next_run_at < :now`, {
+      now: this.d(new Date()),
+    });
     return Number(rows[0]?.n ?? 0);
   }
 

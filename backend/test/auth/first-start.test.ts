@@ -3,7 +3,7 @@ import { startPlatform } from '../helpers/platform.ts';
 
 describe('first start', () => {
   it('announces a one-time setup link that creates the super admin once', async () => {
-    const tp = await startPlatform();
+    const tp = await startPlatform({ env: { DEMO: '1' } });
     try {
       const text = tp.announced.join('\n');
       const m = /\/setup#token=([A-Za-z0-9_-]+)/.exec(text);
@@ -28,6 +28,10 @@ describe('first start', () => {
       const login = await c.post('/api/v1/auth/login', { email: 'owner@example.com', password: 'a long enough password' });
       expect(login.status).to.equal(200);
       expect(login.body.user.isSuperAdmin).to.equal(true);
+      // The newcomer finds the demo tenant in their own list.
+      expect(
+        login.body.memberships.map((m: { tenant: { slug: string }; role: string }) => [m.tenant.slug, m.role]),
+      ).to.deep.equal([['demo', 'admin']]);
       expect((await c.get('/api/admin/tenants')).status).to.equal(200);
     } finally {
       await tp.stop();

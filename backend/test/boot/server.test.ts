@@ -60,7 +60,10 @@ describe('command-line tools', function () {
 
   const run = (args: string[], env: Record<string, string>) =>
     new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, args, { env: { ...process.env, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d) => (out += String(d)));
       child.stderr.on('data', (d) => (out += String(d)));
@@ -92,13 +95,22 @@ describe('command-line tools', function () {
     const base = { NODE_ENV: 'test', PORT: '0', DATABASE_URL: db.url, DATA_DIR: db.dataDir, LOG_LEVEL: 'silent', DEMO: '0' };
     const p = await createPlatform(loadConfig({ ...base, ENCRYPTION_KEYS: oldKey }), { announce: () => undefined });
     const t = await p.models.Tenant.create({ name: 'R', slug: 'r' });
-    const ctx = { tenantId: t.id, role: 'admin' as const, principal: { kind: 'session' as const, userId: null, label: 't', isSuperAdmin: false, tenantId: null, tokenRole: null }, ip: null };
+    const ctx = {
+      tenantId: t.id,
+      role: 'admin' as const,
+      principal: { kind: 'session' as const, userId: null, label: 't', isSuperAdmin: false, tenantId: null, tokenRole: null },
+      ip: null,
+    };
     await p.services.credentials.set(ctx, 'token', 'secret-to-rotate');
     await p.stop();
     try {
       const gen = await run(['backend/src/cli/rotate-keys.ts', '--generate'], {});
       expect(gen.out).to.match(/^k\d{8}:[A-Za-z0-9+/=]{44}$/m);
-      const res = await run(['backend/src/cli/rotate-keys.ts'], { DATABASE_URL: db.url, DATA_DIR: db.dataDir, ENCRYPTION_KEYS: `${newKey},${oldKey}` });
+      const res = await run(['backend/src/cli/rotate-keys.ts'], {
+        DATABASE_URL: db.url,
+        DATA_DIR: db.dataDir,
+        ENCRYPTION_KEYS: `${newKey},${oldKey}`,
+      });
       expect(res.code, res.out).to.equal(0);
       expect(res.out).to.include('"reencrypted":1');
       expect(res.out).to.match(/safe to remove from ENCRYPTION_KEYS: old/);

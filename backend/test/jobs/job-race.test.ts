@@ -84,7 +84,7 @@ describe(`jobs: two workers racing for ${JOB_COUNT} jobs`, function () {
         }),
       );
       // Both workers really competed (informational; the split depends on timing).
-      if (process.env.TEST_LOG_LEVEL) console.log("      runs per worker:", r.byWorker);
+      if (process.env.TEST_LOG_LEVEL) console.log('      runs per worker:', r.byWorker);
       expect(Object.values(r.byWorker).reduce((x, y) => x + y, 0)).to.equal(JOB_COUNT);
       const [{ n }] = await t.sequelize.query<{ n: number }>('SELECT COUNT(*) AS n FROM jobs', {
         type: QueryTypes.SELECT,

@@ -10,9 +10,7 @@ export const silentLogger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent')
 
 export function openSequelize(url: string): Promise<Sequelize> {
   return createSequelize({
-    database: url.startsWith('mysql')
-      ? { dialect: 'mysql', url }
-      : { dialect: 'sqlite', storage: url.slice('sqlite:'.length) },
+    database: url.startsWith('mysql') ? { dialect: 'mysql', url } : { dialect: 'sqlite', storage: url.slice('sqlite:'.length) },
   });
 }
 

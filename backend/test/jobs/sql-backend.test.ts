@@ -267,7 +267,11 @@ describe(`jobs: SQL backend (${TEST_DIALECT})`, function () {
     it('keeps one row for a single-type job saved concurrently from two connections', async () => {
       const a = new SqlJobRepository({ sequelize: t.sequelize });
       const b = new SqlJobRepository({ sequelize: await t.open() });
-      const single = (i: number): JobParameters => ({ ...base('test.single', { i }), type: 'single', repeatInterval: '1 minute' });
+      const single = (i: number): JobParameters => ({
+        ...base('test.single', { i }),
+        type: 'single',
+        repeatInterval: '1 minute',
+      });
       const saved = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).saveJob(single(i), undefined)));
       expect(new Set(saved.map((s) => s._id)).size).to.equal(1);
       expect(await countRows(`name = 'test.single'`)).to.equal(1);

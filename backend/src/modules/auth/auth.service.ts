@@ -214,6 +214,11 @@ export class AuthService {
     const user = existing
       ? await existing.update({ isSuperAdmin: true, passwordHash, name: input.name || existing.name })
       : await this.#models.User.create({ email, name: input.name, passwordHash, isSuperAdmin: true });
+    // A newcomer who set up through the link should find the demo tenant in their own list.
+    const demo = await this.#models.Tenant.findOne({ where: { slug: 'demo' } });
+    if (demo && (await this.#models.Membership.count({ where: { tenantId: demo.id } })) === 0) {
+      await this.#models.Membership.create({ tenantId: demo.id, userId: user.id, role: 'admin' });
+    }
     await this.#audit.record({
       tenantId: null,
       actor: userPrincipal(user),
