@@ -197,7 +197,7 @@ export class AuthService {
       throw new AppError(
         400,
         'invalid_setup_token',
-        'This setup link is invalid, used or expired. Restart the server to print a new one.',
+        'This setup link is invalid, used or expired. While no super admin exists, every server start prints a new one.',
       );
     }
     if (await this.#models.User.count({ where: { isSuperAdmin: true } })) {
