@@ -39,7 +39,16 @@ export interface RequestOptions {
 export class ApiClient {
   readonly #opts: ApiClientOptions;
   constructor(opts: ApiClientOptions) {
-    this.#opts = opts;
+    this.#opts = { ...opts };
+  }
+
+  get tenant(): string | number | undefined {
+    return this.#opts.tenant;
+  }
+
+  /** The console switches tenants without rebuilding every consumer. */
+  setTenant(tenant: string | number | null | undefined) {
+    this.#opts.tenant = tenant ?? undefined;
   }
 
   get<T>(path: string, opts?: RequestOptions): Promise<T> {

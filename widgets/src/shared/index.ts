@@ -1,2 +1,8 @@
-// Shared widget foundations; the widget platform issue adds the host bridge, context and elements.
+// Shared widget foundations: API client, host bridges, context keys, base element and design tokens.
 export { ApiClient, ApiError, type ApiClientOptions, type RequestOptions } from './api-client.ts';
+export { apiContext, hostContext } from './context.ts';
+export { ConsoleBridge, ScriptBridge, ShopifyBridge, HubSpotBridge, expiryOf } from './host-bridge.ts';
+export type { HostBridge, HostKind, ThemeName, ToastOptions, BridgeOptions, ScriptBridgeOptions } from './host-bridge.ts';
+export { WaElement, defineElement } from './base-element.ts';
+export { tokens, base } from './tokens.styles.ts';
+export { standaloneBridge, type StandaloneConfig } from './standalone.ts';

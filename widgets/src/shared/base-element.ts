@@ -1,0 +1,63 @@
+// The base element of every widget: token styles, a `theme` attribute, and the API client and host
+// bridge arriving through @lit/context (a shell provides them; a standalone widget gets its own root
+// from the loader). Decorators are avoided so the sources stay erasable TypeScript.
+import { LitElement, type CSSResultGroup } from 'lit';
+import { ContextConsumer } from '@lit/context';
+import { apiContext, hostContext } from './context.ts';
+import type { ApiClient } from './api-client.ts';
+import type { HostBridge, ThemeName } from './host-bridge.ts';
+import { base, tokens } from './tokens.styles.ts';
+import { standaloneBridge } from './standalone.ts';
+
+export class WaElement extends LitElement {
+  static override styles: CSSResultGroup = [tokens, base];
+  static override properties = {
+    theme: { type: String, reflect: true },
+  };
+
+  /** `light`, `dark`, or unset to follow prefers-color-scheme (and the host bridge's choice). */
+  declare theme: ThemeName | undefined;
+
+  readonly #api = new ContextConsumer(this, { context: apiContext, subscribe: true, callback: () => this.contextChanged() });
+  readonly #host = new ContextConsumer(this, { context: hostContext, subscribe: true, callback: () => this.contextChanged() });
+
+  get api(): ApiClient | undefined {
+    return this.#api.value ?? this.#fallback?.api;
+  }
+
+  get host(): HostBridge | undefined {
+    return this.#host.value ?? this.#fallback ?? undefined;
+  }
+
+  /** Called when the API client or host bridge arrives or changes (tenant switch); re-runs tasks. */
+  protected contextChanged(): void {
+    const host = this.host;
+    if (host && host.look !== 'default') this.dataset.look = host.look;
+    if (host && !this.hasAttribute('theme') && host.theme !== 'auto') this.theme = host.theme;
+    this.requestUpdate();
+  }
+
+  #fallback: HostBridge | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Providers answer synchronously while the element connects; if none did, this widget stands
+    // alone on a foreign page and builds its bridge from the loader's configuration.
+    if (!this.#host.value && !this.#fallback) {
+      this.#fallback = standaloneBridge(this);
+      if (this.#fallback) this.contextChanged();
+    }
+  }
+
+  /** Emits a `wa-*` event that crosses shadow boundaries. */
+  protected emit<T>(name: `wa-${string}`, detail?: T, options: { cancelable?: boolean } = {}): boolean {
+    return this.dispatchEvent(
+      new CustomEvent(name, { detail, bubbles: true, composed: true, cancelable: options.cancelable ?? false }),
+    );
+  }
+}
+
+/** Registers a tag once, even when two bundles (or a host page) try to define it. */
+export function defineElement(tag: string, ctor: CustomElementConstructor): void {
+  if (!customElements.get(tag)) customElements.define(tag, ctor);
+}

@@ -1,0 +1,40 @@
+// A widget pasted on a site owner's page has no shell above it to provide the API client and host
+// bridge. The loader leaves its configuration on `window.WA_CONFIG` (from the script tag's data-
+// attributes); widgets then share one ScriptBridge built from it, unless an element carries its own
+// `data-wa-token` / `data-wa-token-endpoint`.
+import { ScriptBridge, type ThemeName } from './host-bridge.ts';
+
+export interface StandaloneConfig {
+  /** Our server's origin (where the loader came from). */
+  baseUrl: string;
+  token?: string | null;
+  tokenEndpoint?: string | null;
+  tenant?: string | number | null;
+  theme?: ThemeName;
+}
+
+declare global {
+  interface Window {
+    WA_CONFIG?: StandaloneConfig;
+  }
+}
+
+let shared: ScriptBridge | null = null;
+
+export function standaloneBridge(el: HTMLElement): ScriptBridge | null {
+  const cfg = globalThis.window?.WA_CONFIG;
+  const token = el.dataset.waToken ?? null;
+  const tokenEndpoint = el.dataset.waTokenEndpoint ?? null;
+  const baseUrl = el.dataset.waBase ?? cfg?.baseUrl;
+  if (!baseUrl) return null;
+  if (token || tokenEndpoint) return new ScriptBridge({ baseUrl, token, tokenEndpoint, theme: cfg?.theme });
+  if (!cfg || (!cfg.token && !cfg.tokenEndpoint)) return null;
+  shared ??= new ScriptBridge({
+    baseUrl,
+    token: cfg.token,
+    tokenEndpoint: cfg.tokenEndpoint,
+    tenant: cfg.tenant,
+    theme: cfg.theme,
+  });
+  return shared;
+}
