@@ -36,6 +36,7 @@ import { createJobs, type Jobs } from './jobs/index.ts';
 import { jobDefinitions, type JobDefinition } from './jobs/registry.ts';
 import { createEventBus, createRealtimeHub, type EventBus, type RealtimePrincipal } from './realtime/index.ts';
 import { parse as parseCookie } from 'cookie';
+import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -126,6 +127,10 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   const bus = createEventBus({ redisUrl: config.redisUrl, logger });
   await bus.ready();
 
+  // Shared counters for rate limits when several instances run behind a load balancer.
+  const limiterRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : null;
+  limiterRedis?.on('error', (err: Error) => logger.warn({ err: { message: err.message } }, 'rate-limit redis error'));
+
   const publicOrigin = new URL(config.publicUrl).origin;
   const authenticateDeps = {
     auth,
@@ -146,7 +151,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       apiTokens,
       embedIssuer,
       tickets,
-      loginLimiter: loginRateLimit(config.login.ratePerMinute),
+      loginLimiter: loginRateLimit(config.login.ratePerMinute, limiterRedis),
       secureCookies: config.publicUrl.startsWith('https:'),
       publicUrl: config.publicUrl,
     }),
@@ -279,6 +284,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
         clearTimeout(timer);
         await jobs.stop();
         await bus.close();
+        await limiterRedis?.quit().catch(() => undefined);
         await sequelize.close();
         logger.info('stopped');
       })();

@@ -129,3 +129,31 @@ describe('login rate limit', () => {
     expect(res.body.error.code).to.equal('rate_limited');
   });
 });
+
+describe('login rate limit across instances (Redis)', () => {
+  it('counts attempts from one address on every instance together', async function () {
+    if (!process.env.REDIS_URL) return this.skip();
+    const { Redis } = await import('ioredis');
+    const redis = new Redis(process.env.REDIS_URL);
+    const stale = await redis.keys('wa:rl:login:*');
+    if (stale.length) await redis.del(...stale);
+    await redis.quit();
+    const env = { REDIS_URL: process.env.REDIS_URL, LOGIN_RATE_LIMIT_PER_MINUTE: '3' };
+    const one = await startPlatform({ env });
+    const two = await startPlatform({ db: one.db, env });
+    try {
+      const attempt = (tp: TestPlatform) =>
+        tp.client().post('/api/v1/auth/login', { email: 'x@example.com', password: 'whatever password' });
+      const statuses = [
+        (await attempt(one)).status,
+        (await attempt(two)).status,
+        (await attempt(one)).status,
+        (await attempt(two)).status,
+      ];
+      expect(statuses).to.deep.equal([401, 401, 401, 429]);
+    } finally {
+      await two.platform.stop();
+      await one.stop();
+    }
+  });
+});
