@@ -18,6 +18,7 @@ import { createApp } from './app.ts';
 import { defineRoute, type RouteDef } from './http/route.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import { loginRateLimit } from './http/rate-limit.ts';
+import { mountWidgets } from './http/widgets.ts';
 import { AuditService, auditRoutes } from './modules/audit/index.ts';
 import {
   ApiTokenService,
@@ -213,6 +214,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
           next(err);
         }
       });
+      mountWidgets(a, { publicUrl: config.publicUrl, demo: config.demo, models, tenants, embedIssuer });
     },
   });
 

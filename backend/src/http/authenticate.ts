@@ -72,7 +72,10 @@ export function authenticate(deps: AuthenticateDeps): RequestHandler {
       if (authz) {
         const m = /^Bearer\s+(\S+)$/i.exec(authz);
         if (!m) throw new AppError(401, 'invalid_token', 'Use "Authorization: Bearer <token>".');
-        req.ctx.principal = await principalFromBearer(deps, m[1], req.get('origin'));
+        // Browsers send no Origin on same-origin GETs; Sec-Fetch-Site (which page script cannot set)
+        // then vouches that the page is one of ours.
+        const origin = req.get('origin') ?? (req.get('sec-fetch-site') === 'same-origin' ? deps.publicOrigin : undefined);
+        req.ctx.principal = await principalFromBearer(deps, m[1], origin);
         return next();
       }
       const cookies = parseCookie(req.get('cookie') ?? '');

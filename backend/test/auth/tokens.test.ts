@@ -112,6 +112,8 @@ describe('embed tokens for widgets', () => {
     expect(res.status).to.equal(401);
     expect(res.body.error.code).to.equal('origin_mismatch');
     expect((await widget.get('/api/v1/tenant')).status).to.equal(401);
+    // "same-origin" vouches only for our own origin, never for the one the token names.
+    expect((await widget.get('/api/v1/tenant', { 'sec-fetch-site': 'same-origin' })).status).to.equal(401);
   });
 
   it('only for origins on the tenant allow-list, and never longer than 10 minutes', async () => {

@@ -10,7 +10,15 @@ type Caller = 'anonymous' | Role;
 const CALLERS: Caller[] = ['anonymous', 'agent', 'manager', 'admin', 'super_admin'];
 
 /** Infrastructure paths outside the declared API; all are intentionally public. */
-const UNDECLARED_PUBLIC = new Set(['GET /healthz']);
+const UNDECLARED_PUBLIC = new Set([
+  'GET /healthz',
+  'GET /app',
+  'GET /app/*splat',
+  'GET /admin',
+  'GET /admin/*splat',
+  'GET /demo/embed',
+  'GET /demo/embed/token',
+]);
 
 function expectedAllowed(route: RouteDef, caller: Caller, kind: 'session' | 'api_token'): boolean {
   if (route.access === 'public') return true;

@@ -90,11 +90,13 @@ export class ApiClient {
     const data = (await res.json().catch(() => null)) as unknown;
     if (!res.ok) {
       const e = (data as ApiErrorBody | null)?.error;
+      // Cross-origin embeds only see X-Request-Id when CORS exposes it; the body carries it too.
+      const requestId = res.headers.get('x-request-id') ?? (data as ApiErrorBody | null)?.requestId ?? null;
       throw new ApiError(
         res.status,
         e?.code ?? 'http_error',
         e?.message ?? `Request failed (${res.status})`,
-        res.headers.get('x-request-id'),
+        requestId,
         e?.details,
       );
     }

@@ -1,0 +1,201 @@
+// The script-tag loader in a real Chromium on the demo merchant page: it fetches only what the tags
+// on the page need, picks up tags added later, and survives being pasted twice.
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort, startPlatform, type TestPlatform } from '../helpers/platform.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const DIST = path.join(ROOT, 'dist/w');
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+type Entry = { file: string; imports: string[] };
+type Manifest = { version: string } & Record<string, Entry | string>;
+
+function ensureWidgetsBuilt(): void {
+  if (fs.existsSync(path.join(DIST, 'v1/manifest.json')) && fs.existsSync(path.join(DIST, 'v1/loader.js'))) return;
+  const rollup = createRequire(import.meta.url).resolve('rollup/dist/bin/rollup');
+  const r = spawnSync(process.execPath, [rollup, '-c'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`npx rollup -c failed:\n${r.stderr}`);
+}
+
+/** The files a set of entries pulls in: their own file and every static import, transitively. */
+function filesFor(m: Manifest, names: string[]): Set<string> {
+  const byFile = new Map(
+    Object.values(m)
+      .filter((v): v is Entry => typeof v === 'object')
+      .map((e) => [e.file, e]),
+  );
+  const out = new Set<string>();
+  const queue = names.map((n) => (m[n] as Entry).file);
+  while (queue.length) {
+    const f = queue.shift()!;
+    if (out.has(f)) continue;
+    out.add(f);
+    queue.push(...(byFile.get(f)?.imports ?? []));
+  }
+  return new Set([...out].map((f) => `/w/${m.version}/${f}`));
+}
+
+describe('script-tag loader in Chromium', function () {
+  this.timeout(120_000);
+  let tp: TestPlatform;
+  let origin: string;
+  let manifest: Manifest;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  let requests: string[];
+  const apiStatuses: string[] = [];
+
+  const widgetRequests = () => requests.filter((p) => p.startsWith('/w/'));
+  const count = (p: string) => requests.filter((r) => r === p).length;
+
+  before(async () => {
+    ensureWidgetsBuilt();
+    manifest = JSON.parse(fs.readFileSync(path.join(DIST, 'v1/manifest.json'), 'utf8')) as Manifest;
+    // The demo page's tags; the test is only meaningful when their bundles exist.
+    for (const name of ['team-members', 'audit-log', 'api-tokens']) {
+      if (typeof manifest[name] !== 'object') throw new Error(`dist/w has no ${name} bundle: run npm run build`);
+    }
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    tp = await startPlatform({
+      env: {
+        DEMO: '1',
+        PORT: String(port),
+        PUBLIC_URL: origin,
+        ADMIN_EMAIL: 'root@example.com',
+        ADMIN_PASSWORD: 'a long enough password',
+      },
+    });
+    // Playwright gives the browser a fresh temporary profile of its own.
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    context = await browser.newContext();
+    page = await context.newPage();
+    requests = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.origin === origin) requests.push(u.pathname);
+    });
+    page.on('response', (r) => {
+      const u = new URL(r.url());
+      if (u.origin === origin && u.pathname.startsWith('/api/')) apiStatuses.push(`${r.status()} ${u.pathname}`);
+    });
+    // What a site owner's inline snippet would do before the loader arrives (the demo page itself
+    // carries no inline script, so it is injected the way a browser extension would).
+    await page.addInitScript(() => {
+      const w = window as any;
+      w.__ready = [];
+      window.addEventListener('wa:ready', (e) => w.__ready.push((e as CustomEvent).detail));
+      w.WA =
+        w.WA ||
+        function (...args: unknown[]) {
+          (w.WA.q = w.WA.q || []).push(args);
+        };
+      w.WA('config', { theme: 'dark' });
+      w.WA('on', 'ready', (d: unknown) => (w.__readyByQueue = d));
+    });
+    await page.goto(`${origin}/demo/embed`);
+    await page.waitForFunction(() => (window as any).__ready.length > 0, null, { timeout: 15_000 });
+  });
+
+  after(async () => {
+    await browser?.close();
+    await tp?.stop();
+  });
+
+  it('fetches the loader, the manifest and only the bundles of the tags on the page', async () => {
+    const expected = new Set(['/w/v1/loader.js', '/w/v1/manifest.json', ...filesFor(manifest, ['team-members', 'audit-log'])]);
+    expect(new Set(widgetRequests())).to.deep.equal(expected);
+    for (const p of expected) expect(count(p), p).to.equal(1);
+    const others = Object.keys(manifest).filter(
+      (k) => typeof manifest[k] === 'object' && !['team-members', 'audit-log'].includes(k),
+    );
+    for (const name of others) expect(requests, name).to.not.include(`/w/${manifest.version}/${(manifest[name] as Entry).file}`);
+    expect(requests.some((p) => p.includes('webcomponents'))).to.equal(false);
+  });
+
+  it('defines the tags, fires wa:ready once, and replays the queued stub calls', async () => {
+    const state = await page.evaluate(() => {
+      const w = window as any;
+      return {
+        ready: w.__ready,
+        byQueue: w.__readyByQueue,
+        config: w.WA_CONFIG,
+        defined: ['wa-team-members', 'wa-audit-log', 'wa-api-tokens'].map((t) => Boolean(customElements.get(t))),
+        realFunction: typeof w.WA === 'function' && !w.WA.q,
+      };
+    });
+    expect(state.ready).to.have.length(1);
+    expect(state.ready[0].loaded).to.have.members(['team-members', 'audit-log']);
+    expect(state.byQueue).to.deep.equal(state.ready[0]);
+    expect(state.config).to.include({ baseUrl: origin, tokenEndpoint: '/demo/embed/token', theme: 'dark' });
+    expect(state.defined).to.deep.equal([true, true, false]);
+    expect(state.realFunction).to.equal(true);
+  });
+
+  it('loads exactly the bundle of a wa-* tag added later', async () => {
+    const before = widgetRequests().length;
+    await page.evaluate(() => {
+      const el = document.createElement('section');
+      el.innerHTML = '<div><wa-api-tokens></wa-api-tokens><wa-no-such-widget></wa-no-such-widget></div>';
+      document.querySelector('main')!.append(el);
+    });
+    await page.waitForFunction(() => customElements.get('wa-api-tokens') !== undefined, null, { timeout: 10_000 });
+    const added = widgetRequests().slice(before);
+    const already = new Set(widgetRequests().slice(0, before));
+    const expected = [...filesFor(manifest, ['api-tokens'])].filter((f) => !already.has(f));
+    expect(added).to.have.members(expected);
+    expect(added).to.include(`/w/${manifest.version}/${(manifest['api-tokens'] as Entry).file}`);
+    // A second tag of a type already loaded fetches nothing.
+    await page.evaluate(() => document.body.append(document.createElement('wa-team-members')));
+    await page.waitForTimeout(300);
+    expect(widgetRequests().length).to.equal(before + added.length);
+  });
+
+  it('does nothing more when the loader is pasted a second time', async () => {
+    const before = widgetRequests().filter((p) => p !== '/w/v1/loader.js');
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const s = document.createElement('script');
+          s.src = '/w/v1/loader.js';
+          s.dataset.waTokenEndpoint = '/somewhere/else';
+          s.onload = () => resolve();
+          document.head.append(s);
+        }),
+    );
+    await page.waitForTimeout(300);
+    const after = widgetRequests().filter((p) => p !== '/w/v1/loader.js');
+    expect(after).to.deep.equal(before);
+    expect(count('/w/v1/manifest.json')).to.equal(1);
+    const state = await page.evaluate(() => ({
+      ready: (window as any).__ready.length,
+      endpoint: (window as any).WA_CONFIG.tokenEndpoint,
+    }));
+    expect(state).to.deep.equal({ ready: 1, endpoint: '/demo/embed/token' });
+  });
+
+  // Browsers omit Origin on same-origin GETs; the server accepts Sec-Fetch-Site: same-origin instead.
+  it("lets the widgets call the API with the demo page's embed token", async () => {
+    await page.waitForFunction(() => {
+      const el = document.querySelector('wa-team-members');
+      return el?.shadowRoot?.textContent?.includes('root@example.com');
+    });
+    expect(apiStatuses.length).to.be.greaterThan(0);
+    expect(apiStatuses.filter((s) => !s.startsWith('200 '))).to.deep.equal([]);
+  });
+});

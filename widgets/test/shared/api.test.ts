@@ -1,0 +1,146 @@
+import { expect } from 'chai';
+import { openPage, useBrowser } from '../helpers/browser.ts';
+
+/** An unsigned JWT-shaped token; the bridge only reads `exp` to schedule refreshes. */
+function fakeJwt(n: number, ttlSeconds = 600): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  return `${b64({ alg: 'none' })}.${b64({ sub: `user-${n}`, n, exp: Math.floor(Date.now() / 1000) + ttlSeconds })}.sig`;
+}
+
+describe('ApiClient and ScriptBridge in the browser', function () {
+  useBrowser();
+
+  it("surfaces the server's error status, code, message and request id", async function () {
+    const { page } = await openPage({
+      routes: {
+        'POST /api/v1/campaigns': () => ({
+          status: 422,
+          headers: { 'x-request-id': 'req-abc' },
+          body: { error: { code: 'template_not_approved', message: 'Pick an approved template.' }, requestId: 'req-abc' },
+        }),
+      },
+    });
+    const err = await page.evaluate(async () => {
+      const client = new window.wa.ApiClient({ baseUrl: location.origin });
+      try {
+        await client.post('/api/v1/campaigns', { name: 'x' });
+        return null;
+      } catch (e) {
+        const a = e as InstanceType<typeof window.wa.ApiError>;
+        return {
+          isApiError: e instanceof window.wa.ApiError,
+          status: a.status,
+          code: a.code,
+          message: a.message,
+          requestId: a.requestId,
+        };
+      }
+    });
+    expect(err).to.deep.equal({
+      isApiError: true,
+      status: 422,
+      code: 'template_not_approved',
+      message: 'Pick an approved template.',
+      requestId: 'req-abc',
+    });
+  });
+
+  it('takes the request id from the body when a cross-origin response hides the header', async function () {
+    const { page } = await openPage({
+      routes: {
+        '/api/v1/things': () => ({
+          status: 500,
+          body: { error: { code: 'internal_error', message: 'Something went wrong on our side.' }, requestId: 'req-body' },
+        }),
+      },
+    });
+    const requestId = await page.evaluate(() =>
+      new window.wa.ApiClient({ baseUrl: location.origin })
+        .get('/api/v1/things')
+        .catch((e: { requestId: string }) => e.requestId),
+    );
+    expect(requestId).to.equal('req-body');
+  });
+
+  it('aborts a request in flight when its AbortSignal fires', async function () {
+    let release: () => void = () => {};
+    const { page } = await openPage({
+      routes: {
+        // Held until the test ends, like a slow server; the abort must not wait for it.
+        '/api/v1/slow': () => new Promise((ok) => (release = () => ok({ body: { late: true } }))),
+      },
+    });
+    const outcome = await page.evaluate(async () => {
+      const client = new window.wa.ApiClient({ baseUrl: location.origin });
+      const ctrl = new AbortController();
+      const started = performance.now();
+      setTimeout(() => ctrl.abort(), 100);
+      try {
+        await client.get('/api/v1/slow', { signal: ctrl.signal });
+        return { name: 'resolved', ms: performance.now() - started };
+      } catch (e) {
+        return { name: (e as Error).name, ms: performance.now() - started };
+      }
+    });
+    release();
+    expect(outcome.name).to.equal('AbortError');
+    expect(outcome.ms).to.be.lessThan(2000);
+  });
+
+  it('ScriptBridge fetches its token from the token endpoint, and on a 401 refreshes it and retries once', async function () {
+    let minted = 0;
+    const tokens: string[] = [];
+    const { page, requests } = await openPage({
+      routes: {
+        'GET /embed-token': () => {
+          const token = fakeJwt(++minted);
+          tokens.push(token);
+          return { body: { token, expiresAt: new Date(Date.now() + 600_000).toISOString() } };
+        },
+        'GET /api/v1/conversations': (req) => {
+          // The first token "expired" on the server side (revoked, clock skew): only the second works.
+          if (req.headers.authorization === `Bearer ${tokens[1]}`) return { body: { items: ['c1'] } };
+          return { status: 401, body: { error: { code: 'token_expired', message: 'Sign in again.' } } };
+        },
+      },
+    });
+    const result = await page.evaluate(() => {
+      const bridge = new window.wa.ScriptBridge({ baseUrl: location.origin, tokenEndpoint: '/embed-token' });
+      return bridge.api.get<{ items: string[] }>('/api/v1/conversations');
+    });
+    expect(result).to.deep.equal({ items: ['c1'] });
+    const seen = requests.filter((r) => r.path !== '/' && !r.path.startsWith('/bundle/'));
+    expect(seen.map((r) => `${r.method} ${r.path}`)).to.deep.equal([
+      'GET /embed-token',
+      'GET /api/v1/conversations',
+      'GET /embed-token',
+      'GET /api/v1/conversations',
+    ]);
+    expect(seen[1].headers.authorization).to.equal(`Bearer ${tokens[0]}`);
+    expect(seen[3].headers.authorization).to.equal(`Bearer ${tokens[1]}`);
+  });
+
+  it('ScriptBridge gives up after one retry when the fresh token is refused too', async function () {
+    let minted = 0;
+    const { page, requests } = await openPage({
+      routes: {
+        'GET /embed-token': () => ({ body: { token: fakeJwt(++minted) } }),
+        'GET /api/v1/conversations': () => ({
+          status: 401,
+          body: { error: { code: 'unauthorized', message: 'Not signed in.' } },
+        }),
+      },
+    });
+    const err = await page.evaluate(() =>
+      new window.wa.ScriptBridge({ baseUrl: location.origin, tokenEndpoint: '/embed-token' }).api
+        .get('/api/v1/conversations')
+        .then(
+          () => null,
+          (e: { status: number; code: string }) => ({ status: e.status, code: e.code }),
+        ),
+    );
+    expect(err).to.deep.equal({ status: 401, code: 'unauthorized' });
+    expect(requests.filter((r) => r.path === '/api/v1/conversations')).to.have.length(2);
+    expect(minted).to.equal(2);
+  });
+});
