@@ -28,6 +28,11 @@ const EnvSchema = z.object({
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_MS: z.coerce.number().int().positive().default(1000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+  GRAPH_API_BASE_URL: z.url().optional(),
+  GRAPH_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, 'use a Graph API version such as v24.0')
+    .default('v24.0'),
 });
 
 export type Env = Record<string, string | undefined>;
@@ -51,6 +56,8 @@ export interface Config {
   login: { maxFailures: number; lockoutMs: number; ratePerMinute: number };
   jobs: { enabled: boolean; pollMs: number };
   shutdownTimeoutMs: number;
+  /** Graph API base URL; null means the built-in Cloud API simulator (embedded default). */
+  graph: { baseUrl: string | null; version: string };
 }
 
 export class ConfigError extends Error {}
@@ -105,5 +112,6 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     jobs: { enabled: e.JOBS_ENABLED, pollMs: e.JOBS_POLL_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    graph: { baseUrl: e.GRAPH_API_BASE_URL?.replace(/\/$/, '') ?? null, version: e.GRAPH_API_VERSION },
   });
 }
