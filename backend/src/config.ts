@@ -25,6 +25,7 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   LOGIN_LOCKOUT_MINUTES: z.coerce.number().positive().default(15),
   LOGIN_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(20),
+  VISITOR_SESSIONS_PER_MINUTE: z.coerce.number().int().positive().default(30),
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_MS: z.coerce.number().int().positive().default(1000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
@@ -54,6 +55,8 @@ export interface Config {
   bodyLimit: string;
   sessionTtlMs: number;
   login: { maxFailures: number; lockoutMs: number; ratePerMinute: number };
+  /** Visitor sessions a client address may start per minute (publishable-key widgets). */
+  visitorSessionsPerMinute: number;
   jobs: { enabled: boolean; pollMs: number };
   shutdownTimeoutMs: number;
   /** Graph API base URL; null means the built-in Cloud API simulator (embedded default). */
@@ -110,6 +113,7 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
       lockoutMs: e.LOGIN_LOCKOUT_MINUTES * 60_000,
       ratePerMinute: e.LOGIN_RATE_LIMIT_PER_MINUTE,
     },
+    visitorSessionsPerMinute: e.VISITOR_SESSIONS_PER_MINUTE,
     jobs: { enabled: e.JOBS_ENABLED, pollMs: e.JOBS_POLL_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     graph: { baseUrl: e.GRAPH_API_BASE_URL?.replace(/\/$/, '') ?? null, version: e.GRAPH_API_VERSION },

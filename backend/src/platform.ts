@@ -17,7 +17,7 @@ import { loadEncryption, type EncryptionService } from './security/encryption.ts
 import { createApp } from './app.ts';
 import { defineRoute, type RouteDef } from './http/route.ts';
 import { buildOpenApi } from './http/openapi.ts';
-import { loginRateLimit } from './http/rate-limit.ts';
+import { loginRateLimit, visitorSessionRateLimit } from './http/rate-limit.ts';
 import { mountWidgets } from './http/widgets.ts';
 import { AuditService, auditRoutes } from './modules/audit/index.ts';
 import {
@@ -26,7 +26,9 @@ import {
   EmbedIssuer,
   EmbedTokenService,
   RealtimeTickets,
+  VisitorSessions,
   authRoutes,
+  visitorRoutes,
   SESSION_COOKIE,
 } from './modules/auth/index.ts';
 import { TenantsService, tenantsRoutes } from './modules/tenants/index.ts';
@@ -95,6 +97,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   const credentials = new CredentialsService(models, encryption, audit);
   const tickets = new RealtimeTickets(encryption);
   const embedIssuer = new EmbedIssuer(models, embedTokens, audit);
+  const visitors = new VisitorSessions(encryption, tenants);
 
   await bootstrap({
     config,
@@ -137,6 +140,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     auth,
     apiTokens,
     embedTokens,
+    visitors,
     roleOf: (u: number, t: number) => users.roleOf(u, t),
     publicOrigin,
   };
@@ -156,6 +160,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       secureCookies: config.publicUrl.startsWith('https:'),
       publicUrl: config.publicUrl,
     }),
+    ...visitorRoutes({ visitors, tenants, limiter: visitorSessionRateLimit(config.visitorSessionsPerMinute, limiterRedis) }),
     ...tenantsRoutes(tenants, users),
     ...usersRoutes(users),
     ...credentialsRoutes(credentials),

@@ -15,8 +15,9 @@ async function main() {
   }
   process.stdout.write(`wa-platform starting on Node ${process.version}\n`);
   const platform = await createPlatform(config);
-  await platform.listen();
 
+  // Handlers go in before listening: /healthz answers as soon as the socket is bound, and a
+  // SIGTERM that arrives while jobs are still starting must still shut down gracefully.
   let signals = 0;
   const shutdown = (signal: string) => {
     signals += 1;
@@ -32,6 +33,7 @@ async function main() {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  await platform.listen();
 }
 
 main().catch((err: unknown) => {

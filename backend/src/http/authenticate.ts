@@ -1,5 +1,6 @@
 // Works out who is calling, from exactly one credential: the console's session cookie, an API token
-// (`Authorization: Bearer wat_…`) or a widget's embed token (a JWT bound to an origin). A credential
+// (`Authorization: Bearer wat_…`), a widget's embed token (a JWT bound to an origin) or a site visitor's
+// session (a JWT from a publishable key, bound to an origin). A credential
 // that is present but invalid is refused outright rather than treated as anonymous.
 import type { RequestHandler } from 'express';
 import { parse as parseCookie } from 'cookie';
@@ -9,11 +10,13 @@ import { SESSION_COOKIE, type AuthService } from '../modules/auth/auth.service.t
 import { API_TOKEN_PREFIX, type ApiTokenService } from '../modules/auth/api-tokens.service.ts';
 import { EmbedTokenError, type EmbedTokenService } from '../modules/auth/embed-tokens.service.ts';
 import type { TenantRole } from './permissions.ts';
+import { VisitorSessions } from '../modules/auth/visitor-sessions.ts';
 
 export interface AuthenticateDeps {
   auth: AuthService;
   apiTokens: ApiTokenService;
   embedTokens: EmbedTokenService;
+  visitors: VisitorSessions;
   roleOf(userId: number, tenantId: number): Promise<TenantRole | null>;
   publicOrigin: string;
 }
@@ -61,6 +64,7 @@ export async function principalFromBearer(deps: AuthenticateDeps, token: string,
     if (!p) throw new AppError(401, 'invalid_token', 'This API token is unknown, revoked or expired.');
     return p;
   }
+  if (VisitorSessions.looksLikeVisitorToken(token)) return deps.visitors.verify(token, origin);
   return principalFromEmbedToken(deps, token, origin);
 }
 

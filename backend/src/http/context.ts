@@ -2,7 +2,8 @@
 // and passed down to services explicitly.
 import type { Role, TenantRole } from './permissions.ts';
 
-export type PrincipalKind = 'session' | 'api_token' | 'embed';
+/** `visitor`: an anonymous site visitor holding a visitor session from a publishable key. */
+export type PrincipalKind = 'session' | 'api_token' | 'embed' | 'visitor';
 
 export interface Principal {
   kind: PrincipalKind;
@@ -15,6 +16,8 @@ export interface Principal {
   sessionId?: string;
   apiTokenId?: number;
   embedOrigin?: string;
+  /** Stable per-browser id of an anonymous visitor (visitor principals only). */
+  visitorId?: string;
 }
 
 /** What every tenant-scoped service method receives first. */

@@ -7,6 +7,15 @@ import type { Redis } from 'ioredis';
 import type { RequestHandler } from 'express';
 
 export function loginRateLimit(perMinute: number, redis: Redis | null = null): RequestHandler {
+  return perMinuteLimit('login', perMinute, redis, 'Too many attempts from this address. Wait a minute and try again.');
+}
+
+/** Visitor sessions are public; a page reloading in a loop (or a script) must not flood them. */
+export function visitorSessionRateLimit(perMinute: number, redis: Redis | null = null): RequestHandler {
+  return perMinuteLimit('visitor', perMinute, redis, 'Too many visitor sessions from this address. Wait a minute.');
+}
+
+function perMinuteLimit(name: string, perMinute: number, redis: Redis | null, message: string): RequestHandler {
   return rateLimit({
     windowMs: 60_000,
     limit: perMinute,
@@ -14,15 +23,15 @@ export function loginRateLimit(perMinute: number, redis: Redis | null = null): R
     legacyHeaders: false,
     store: redis
       ? new RedisStore({
-          prefix: 'wa:rl:login:',
+          prefix: `wa:rl:${name}:`,
           sendCommand: (command: string, ...args: string[]) => redis.call(command, ...args) as Promise<RedisReply>,
         })
       : undefined,
-    // A Redis outage must not lock everyone out of signing in; lockout still protects accounts.
+    // A Redis outage must not lock everyone out; account lockout still protects sign-in.
     passOnStoreError: true,
     handler: (req, res) => {
       res.status(429).json({
-        error: { code: 'rate_limited', message: 'Too many attempts from this address. Wait a minute and try again.' },
+        error: { code: 'rate_limited', message },
         requestId: req.id,
       });
     },

@@ -36,6 +36,17 @@ export function authorize(def: Pick<RouteDef, 'access' | 'principals'>, deps: Au
           `This endpoint does not accept ${principal.kind.replace('_', ' ')} credentials.`,
         );
       }
+      // Visitor sessions reach visitor endpoints and nothing else; nobody else reaches those.
+      if (access === 'visitor') {
+        if (principal.kind !== 'visitor')
+          throw new AppError(403, 'wrong_credential_kind', 'Only a visitor session may call this endpoint.');
+        const t = principal.tenantId === null ? null : await deps.findTenant(principal.tenantId);
+        if (!t) throw unauthenticated();
+        if (t.status === 'suspended') throw new AppError(403, 'tenant_suspended', 'This workspace is suspended.');
+        return next();
+      }
+      if (principal.kind === 'visitor')
+        throw new AppError(403, 'visitor_not_allowed', 'A visitor session cannot call this endpoint.');
       if (access === 'authenticated') return next();
 
       if (PLATFORM_PERMISSIONS.has(access)) {

@@ -8,7 +8,8 @@ import { authorize, type AuthorizeDeps } from './rbac.ts';
 import { unauthenticated } from './errors.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
-export type Access = Permission | 'public' | 'authenticated';
+/** `visitor`: only visitor sessions (site visitors of a tenant) may call it; nobody else. */
+export type Access = Permission | 'public' | 'authenticated' | 'visitor';
 
 type Infer<S> = S extends ZodType ? z.infer<S> : undefined;
 

@@ -23,6 +23,7 @@ const UNDECLARED_PUBLIC = new Set([
 function expectedAllowed(route: RouteDef, caller: Caller, kind: 'session' | 'api_token'): boolean {
   if (route.access === 'public') return true;
   if (caller === 'anonymous') return false;
+  if (route.access === 'visitor') return false;
   if (route.principals && !route.principals.includes(kind)) return false;
   if (route.access === 'authenticated') return true;
   if (PLATFORM_PERMISSIONS.has(route.access as Permission)) return caller === 'super_admin' && kind === 'session';
@@ -87,7 +88,7 @@ describe('route × role matrix', function () {
 
   it('every declared permission exists in the matrix', () => {
     for (const r of tp.platform.routes) {
-      if (r.access === 'public' || r.access === 'authenticated') continue;
+      if (r.access === 'public' || r.access === 'authenticated' || r.access === 'visitor') continue;
       expect(MATRIX.super_admin.has(r.access), `${r.method} ${r.path}`).to.equal(true);
     }
   });
@@ -139,6 +140,30 @@ describe('route × role matrix', function () {
             `token:${role} ${route.method} ${route.path}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status}`,
           );
       }
+    }
+    expect(mismatches).to.deep.equal([]);
+  });
+
+  it('visitor sessions: a site visitor reaches public and visitor routes and nothing else', async () => {
+    const origin = 'https://visitor.matrix.example';
+    await g.users.admin.client.patch('/api/v1/tenant', { allowedOrigins: [origin] });
+    const tenant = await g.users.admin.client.get('/api/v1/tenant');
+    const started = await tp
+      .client()
+      .withHeaders({ origin })
+      .post('/api/v1/visitor/sessions', { publishableKey: tenant.body.publishableKey });
+    expect(started.status, JSON.stringify(started.body)).to.equal(201);
+    const visitor = tp.client().bearer(started.body.token).withHeaders({ origin }).tenant(g.tenantId);
+    const mismatches: string[] = [];
+    for (const route of tp.platform.routes) {
+      if (route.path === '/api/v1/auth/login' || route.path === '/api/v1/auth/setup') continue;
+      // Rotating the key would end this very session; its own test covers it.
+      if (route.path === '/api/v1/tenant/publishable-key') continue;
+      const res = await call(visitor, route);
+      const allowed = route.access === 'public' || route.access === 'visitor';
+      const denied = res.status === 401 || res.status === 403;
+      if (res.status >= 500) mismatches.push(`visitor ${route.method} ${route.path}: ${res.status}`);
+      else if (allowed === denied) mismatches.push(`visitor ${route.method} ${route.path}: got ${res.status}`);
     }
     expect(mismatches).to.deep.equal([]);
   });

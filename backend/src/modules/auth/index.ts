@@ -6,3 +6,5 @@ export { EmbedTokenService, normalizeOrigin, EMBED_MAX_TTL_SECONDS } from './emb
 export { EmbedIssuer } from './embed-issuer.ts';
 export { RealtimeTickets } from './realtime-tickets.ts';
 export { authRoutes } from './auth.routes.ts';
+export { VisitorSessions, VISITOR_TTL_SECONDS } from './visitor-sessions.ts';
+export { visitorRoutes } from './visitor.routes.ts';

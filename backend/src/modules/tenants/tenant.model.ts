@@ -1,4 +1,9 @@
+import crypto from 'node:crypto';
 import { DataTypes, type Model, type Optional, type Sequelize } from 'sequelize';
+
+export function newPublishableKey(): string {
+  return `wpk_${crypto.randomBytes(18).toString('base64url')}`;
+}
 
 export const TENANT_STATUSES = ['active', 'suspended'] as const;
 export type TenantStatus = (typeof TENANT_STATUSES)[number];
@@ -10,13 +15,15 @@ export interface TenantAttrs {
   status: TenantStatus;
   plan: string;
   allowedOrigins: string[];
+  /** Public identifier for visitor-facing widgets; useless without an allowed Origin. */
+  publishableKey: string;
   suspendedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
 export type TenantCreation = Optional<
   TenantAttrs,
-  'id' | 'status' | 'plan' | 'allowedOrigins' | 'suspendedAt' | 'createdAt' | 'updatedAt'
+  'id' | 'status' | 'plan' | 'allowedOrigins' | 'publishableKey' | 'suspendedAt' | 'createdAt' | 'updatedAt'
 >;
 export interface TenantInstance extends Model<TenantAttrs, TenantCreation>, TenantAttrs {}
 
@@ -41,6 +48,7 @@ export function defineTenant(sequelize: Sequelize) {
           this.setDataValue('allowedOrigins', JSON.stringify(v ?? []) as unknown as string[]);
         },
       },
+      publishableKey: { type: DataTypes.STRING(40), allowNull: false, unique: true, defaultValue: newPublishableKey },
       suspendedAt: { type: DataTypes.DATE(3), allowNull: true },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },

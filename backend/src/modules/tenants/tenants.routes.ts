@@ -34,6 +34,16 @@ export function tenantsRoutes(tenants: TenantsService, users: UsersService): Rou
       handler: async ({ ctx, body }) => tenants.update(tenantOf(ctx), body),
     }),
     defineRoute({
+      method: 'post',
+      path: '/api/v1/tenant/publishable-key',
+      access: 'tenant.manage',
+      principals: ['session', 'api_token'],
+      summary: 'Replace the publishable key used by visitor-facing widgets',
+      tags: ['tenant'],
+      response: TenantSchema,
+      handler: async ({ ctx }) => tenants.rotatePublishableKey(tenantOf(ctx)),
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/admin/tenants',
       access: 'platform.tenants',

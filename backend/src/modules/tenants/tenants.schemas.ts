@@ -14,6 +14,7 @@ export const TenantSchema = z.object({
   status: z.enum(TENANT_STATUSES),
   plan: z.string(),
   allowedOrigins: z.array(z.string()),
+  publishableKey: z.string(),
   suspendedAt: z.string().nullable(),
   createdAt: z.string(),
 });

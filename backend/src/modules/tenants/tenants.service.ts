@@ -4,7 +4,7 @@ import type { Principal, TenantContext } from '../../http/context.ts';
 import { AppError, conflict, notFound } from '../../http/errors.ts';
 import type { AuditService } from '../audit/index.ts';
 import { normalizeOrigin } from '../auth/index.ts';
-import type { TenantAttrs, TenantInstance } from './tenant.model.ts';
+import { newPublishableKey, type TenantAttrs, type TenantInstance } from './tenant.model.ts';
 
 export function serializeTenant(t: TenantInstance) {
   return {
@@ -14,6 +14,7 @@ export function serializeTenant(t: TenantInstance) {
     status: t.status,
     plan: t.plan,
     allowedOrigins: t.allowedOrigins,
+    publishableKey: t.publishableKey,
     suspendedAt: t.suspendedAt?.toISOString() ?? null,
     createdAt: t.createdAt.toISOString(),
   };
@@ -77,6 +78,19 @@ export class TenantsService {
       meta: { fields: Object.keys(changes) },
     });
     return serializeTenant(t);
+  }
+
+  /** Replaces the publishable key; widgets pasted with the old one stop getting visitor sessions. */
+  async rotatePublishableKey(ctx: TenantContext) {
+    const t = await this.#models.Tenant.findByPk(ctx.tenantId);
+    if (!t) throw notFound('Tenant');
+    await t.update({ publishableKey: newPublishableKey() });
+    await this.#audit.inTenant(ctx, 'tenant.updated', { type: 'tenant', id: t.id }, { fields: ['publishableKey'] });
+    return serializeTenant(t);
+  }
+
+  async findByPublishableKey(key: string): Promise<TenantInstance | null> {
+    return this.#models.Tenant.findOne({ where: { publishableKey: key } });
   }
 
   /** Every origin some active tenant allows (used to answer CORS preflights), cached briefly. */
