@@ -10,10 +10,10 @@ import type { EmbedIssuer } from '../modules/auth/index.ts';
 import type { TenantsService } from '../modules/tenants/index.ts';
 import type { TenantContext } from './context.ts';
 import { AppError } from './errors.ts';
+import { DEMO_SLUG } from '../bootstrap.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DEFAULT_DIST = path.join(ROOT, 'dist/w');
-const DEMO_SLUG = 'demo';
 const DEMO_TTL_SECONDS = 600;
 
 export interface WidgetsDeps {

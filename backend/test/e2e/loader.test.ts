@@ -1,6 +1,7 @@
 // The script-tag loader in a real Chromium on the demo merchant page: it fetches only what the tags
 // on the page need, picks up tags added later, and survives being pasted twice.
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -197,5 +198,59 @@ describe('script-tag loader in Chromium', function () {
     });
     expect(apiStatuses.length).to.be.greaterThan(0);
     expect(apiStatuses.filter((s) => !s.startsWith('200 '))).to.deep.equal([]);
+  });
+
+  // A visitor-facing widget on a merchant's own site: the page's real Origin is what the server checks.
+  it("starts a visitor session from the tenant's publishable key on an allowed site only", async () => {
+    const sites = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<{ server: http.Server; url: string }>((resolve) => {
+            const server = http.createServer((_req, res) => res.end('<!doctype html><title>Merchant</title><p>Hello'));
+            server.listen(0, '127.0.0.1', () => {
+              const addr = server.address() as { port: number };
+              resolve({ server, url: `http://localhost:${addr.port}` });
+            });
+          }),
+      ),
+    );
+    const [allowed, foreign] = sites;
+    try {
+      const demo = await tp.platform.models.Tenant.findOne({ where: { slug: 'demo' } });
+      expect(demo, 'the demo tenant').to.not.equal(null);
+      await demo!.update({ allowedOrigins: [...demo!.allowedOrigins, allowed.url] });
+      const visit = async (site: string) => {
+        const p = await context.newPage();
+        try {
+          await p.goto(site);
+          return await p.evaluate(
+            async ({ api, key }) => {
+              try {
+                const s = await fetch(`${api}/api/v1/visitor/sessions`, {
+                  method: 'POST',
+                  headers: { 'content-type': 'application/json' },
+                  body: JSON.stringify({ publishableKey: key }),
+                });
+                const started = await s.json();
+                const me = await fetch(`${api}/api/v1/visitor/session`, {
+                  headers: { authorization: `Bearer ${started.token}` },
+                });
+                return { status: s.status, me: me.status, name: (await me.json()).tenant?.name };
+              } catch (e) {
+                return { blocked: (e as Error).name };
+              }
+            },
+            { api: origin, key: demo!.publishableKey },
+          );
+        } finally {
+          await p.close();
+        }
+      };
+      expect(await visit(allowed.url)).to.deep.equal({ status: 201, me: 200, name: demo!.name });
+      // The browser itself refuses to hand the answer to a page the tenant does not allow.
+      expect(await visit(foreign.url)).to.deep.equal({ blocked: 'TypeError' });
+    } finally {
+      for (const s of sites) s.server.close();
+    }
   });
 });

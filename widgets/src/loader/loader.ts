@@ -11,6 +11,7 @@ interface Config {
   baseUrl: string;
   token?: string | null;
   tokenEndpoint?: string | null;
+  publishableKey?: string | null;
   tenant?: string | number | null;
   theme?: 'light' | 'dark' | 'auto';
   [key: string]: unknown;
@@ -41,6 +42,7 @@ function main(): void {
   const cfg: Config = { ...w.WA_CONFIG, baseUrl: src.origin };
   if (ds.waToken) cfg.token = ds.waToken;
   if (ds.waTokenEndpoint) cfg.tokenEndpoint = ds.waTokenEndpoint;
+  if (ds.waPublishableKey) cfg.publishableKey = ds.waPublishableKey;
   if (ds.waTenant) cfg.tenant = ds.waTenant;
   if (ds.waTheme) cfg.theme = ds.waTheme as Config['theme'];
   w.WA_CONFIG = cfg;

@@ -1,6 +1,6 @@
 // The host bridge hides where a widget runs: our console (cookie session), a site owner's page
 // (script tag, embed token), the Shopify admin or HubSpot. Components only talk to this interface.
-import { ApiClient } from './api-client.ts';
+import { ApiClient, ApiError } from './api-client.ts';
 
 export type HostKind = 'console' | 'script' | 'shopify' | 'hubspot';
 export type ThemeName = 'light' | 'dark' | 'auto';
@@ -89,11 +89,20 @@ export interface ScriptBridgeOptions extends BridgeOptions {
   token?: string | null;
   /** Same-origin endpoint on the site owner's backend that returns `{ token, expiresAt }`. */
   tokenEndpoint?: string | null;
+  /**
+   * The tenant's publishable key (`wpk_…`), for visitor-facing widgets on a page whose origin the
+   * tenant allows: the bridge starts and renews an anonymous visitor session with it.
+   */
+  publishableKey?: string | null;
 }
 
+const VISITOR_ID_KEY = 'wa-visitor-id';
+
 /**
- * A site owner's page: the widget acts with an embed token minted by the site owner's backend
- * (through our API with their API token) and refreshed from their token endpoint before it expires.
+ * A site owner's page. Two ways to act: with an embed token minted by the site owner's backend
+ * (through our API with their API token) and refreshed from their token endpoint before it
+ * expires; or, for visitor-facing widgets, with a visitor session started from the tenant's
+ * publishable key, which the server grants only to pages on the tenant's origin allow-list.
  */
 export class ScriptBridge extends BaseBridge {
   readonly kind = 'script' as const;
@@ -113,29 +122,87 @@ export class ScriptBridge extends BaseBridge {
     });
   }
 
+  /** The anonymous visitor's id (publishable-key mode), kept in the browser so visits connect. */
+  visitorId: string | null = null;
+
+  get #canRefresh(): boolean {
+    const o = this.opts as ScriptBridgeOptions;
+    return Boolean(o.tokenEndpoint || o.publishableKey);
+  }
+
   async #currentToken(): Promise<string | null> {
-    // Refresh at 80 % of the lifetime so a request never leaves with a token about to expire.
+    // Renew two minutes before expiry so a request never leaves with a token about to expire.
     if (this.#token && Date.now() < this.#expiresAt - 0.2 * 600_000) return this.#token;
-    if (!(this.opts as ScriptBridgeOptions).tokenEndpoint) return this.#token;
+    if (!this.#canRefresh) return this.#token;
     return this.#refresh();
   }
 
   #refresh(): Promise<string | null> {
-    const endpoint = (this.opts as ScriptBridgeOptions).tokenEndpoint;
-    if (!endpoint) return Promise.resolve(this.#token);
+    if (!this.#canRefresh) return Promise.resolve(this.#token);
     this.#pending ??= (async () => {
       try {
-        const res = await fetch(endpoint, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-        if (!res.ok) throw new Error(`Token endpoint answered ${res.status}`);
-        const body = (await res.json()) as { token: string };
-        this.#token = body.token;
-        this.#expiresAt = expiryOf(body.token);
-        return this.#token;
+        const token = (this.opts as ScriptBridgeOptions).tokenEndpoint
+          ? await this.#fromEndpoint()
+          : await this.#visitorSession();
+        this.#token = token;
+        this.#expiresAt = expiryOf(token);
+        return token;
       } finally {
         this.#pending = null;
       }
     })();
     return this.#pending;
+  }
+
+  async #fromEndpoint(): Promise<string> {
+    const endpoint = (this.opts as ScriptBridgeOptions).tokenEndpoint!;
+    const res = await fetch(endpoint, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    if (!res.ok) throw new Error(`Token endpoint answered ${res.status}`);
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async #visitorSession(): Promise<string> {
+    const stored = this.visitorId ?? readVisitorId();
+    const url = new URL('/api/v1/visitor/sessions', new URL(this.opts.baseUrl, globalThis.location?.href));
+    const res = await fetch(url, {
+      method: 'POST',
+      credentials: 'omit',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify({ publishableKey: (this.opts as ScriptBridgeOptions).publishableKey, visitorId: stored ?? undefined }),
+    });
+    const body = (await res.json().catch(() => null)) as {
+      token?: string;
+      visitorId?: string;
+      error?: { code: string; message: string };
+      requestId?: string;
+    } | null;
+    if (!res.ok || !body?.token) {
+      throw new ApiError(
+        res.status,
+        body?.error?.code ?? 'visitor_session_failed',
+        body?.error?.message ?? `Could not start a visitor session (${res.status}).`,
+        body?.requestId ?? null,
+      );
+    }
+    this.visitorId = body.visitorId ?? null;
+    if (this.visitorId) writeVisitorId(this.visitorId);
+    return body.token;
+  }
+}
+
+// Storage can be blocked (privacy modes, sandboxed iframes); the visitor then just gets a new id.
+function readVisitorId(): string | null {
+  try {
+    return globalThis.localStorage?.getItem(VISITOR_ID_KEY) ?? null;
+  } catch {
+    return null;
+  }
+}
+function writeVisitorId(id: string) {
+  try {
+    globalThis.localStorage?.setItem(VISITOR_ID_KEY, id);
+  } catch {
+    /* not remembered: fine */
   }
 }
 

@@ -143,4 +143,84 @@ describe('ApiClient and ScriptBridge in the browser', function () {
     expect(requests.filter((r) => r.path === '/api/v1/conversations')).to.have.length(2);
     expect(minted).to.equal(2);
   });
+
+  it('ScriptBridge with a publishable key starts a visitor session, remembers the visitor, and renews on a 401', async function () {
+    let started = 0;
+    const bodies: unknown[] = [];
+    const tokens: string[] = [];
+    const { page, requests } = await openPage({
+      routes: {
+        'POST /api/v1/visitor/sessions': (req) => {
+          bodies.push(req.json);
+          const token = fakeJwt(++started, 900);
+          tokens.push(token);
+          const asked = (req.json as { visitorId?: string }).visitorId;
+          return { status: 201, body: { token, visitorId: asked ?? 'visitor-0001', expiresAt: '', tenant: { name: 'Shop' } } };
+        },
+        'GET /api/v1/visitor/session': (req) => {
+          if (req.headers.authorization === `Bearer ${tokens[0]}`) return { body: { visitorId: 'visitor-0001' } };
+          return { status: 401, body: { error: { code: 'invalid_token', message: 'This visitor session was revoked.' } } };
+        },
+      },
+    });
+    const first = await page.evaluate(async () => {
+      const bridge = new window.wa.ScriptBridge({ baseUrl: location.origin, publishableKey: 'wpk_test_key_123456' });
+      const me = await bridge.api.get('/api/v1/visitor/session');
+      return { me, visitorId: bridge.visitorId, stored: localStorage.getItem('wa-visitor-id') };
+    });
+    expect(first).to.deep.equal({ me: { visitorId: 'visitor-0001' }, visitorId: 'visitor-0001', stored: 'visitor-0001' });
+    expect(bodies[0]).to.deep.equal({ publishableKey: 'wpk_test_key_123456' });
+    const sessionCall = requests.find((r) => r.path === '/api/v1/visitor/sessions')!;
+    expect(sessionCall.headers.cookie, 'no cookies go with a visitor session request').to.equal(undefined);
+
+    // A later page view (a new bridge) brings the remembered visitor id; a revoked session is renewed once.
+    const second = await page.evaluate(() =>
+      new window.wa.ScriptBridge({ baseUrl: location.origin, publishableKey: 'wpk_test_key_123456' }).api
+        .get('/api/v1/visitor/session')
+        .then(
+          () => 'ok',
+          (e: { code: string }) => e.code,
+        ),
+    );
+    expect(second).to.equal('invalid_token');
+    expect(bodies.slice(1)).to.deep.equal([
+      { publishableKey: 'wpk_test_key_123456', visitorId: 'visitor-0001' },
+      { publishableKey: 'wpk_test_key_123456', visitorId: 'visitor-0001' },
+    ]);
+  });
+
+  it("ScriptBridge reports a refused publishable key with the server's code and message", async function () {
+    const { page } = await openPage({
+      routes: {
+        'POST /api/v1/visitor/sessions': () => ({
+          status: 403,
+          body: {
+            error: { code: 'origin_not_allowed', message: 'This site is not allowed to use this publishable key.' },
+            requestId: 'r-1',
+          },
+        }),
+      },
+    });
+    const err = await page.evaluate(() =>
+      new window.wa.ScriptBridge({ baseUrl: location.origin, publishableKey: 'wpk_wrong_site_0000' }).api
+        .get('/api/v1/visitor/session')
+        .then(
+          () => null,
+          (e: { name: string; status: number; code: string; message: string; requestId: string }) => ({
+            name: e.name,
+            status: e.status,
+            code: e.code,
+            message: e.message,
+            requestId: e.requestId,
+          }),
+        ),
+    );
+    expect(err).to.deep.equal({
+      name: 'ApiError',
+      status: 403,
+      code: 'origin_not_allowed',
+      message: 'This site is not allowed to use this publishable key.',
+      requestId: 'r-1',
+    });
+  });
 });
