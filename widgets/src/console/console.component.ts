@@ -3,6 +3,7 @@ import { WaShell, type Me, type ShellRoute, type TenantRole } from './shell-base
 import '../team-members/team-members.ts';
 import '../api-tokens/api-tokens.ts';
 import '../audit-log/audit-log.ts';
+import '../embed-settings/embed-settings.ts';
 
 interface TenantOption {
   id: number;
@@ -87,6 +88,13 @@ export class WaConsole extends WaShell {
         group: 'Settings',
         allowed: this.#isAdmin,
         render: needsTenant(() => html`<wa-api-tokens theme=${t}></wa-api-tokens>`),
+      },
+      {
+        path: 'settings/embedding',
+        label: 'Website embedding',
+        group: 'Settings',
+        allowed: this.#isAdmin,
+        render: needsTenant(() => html`<wa-embed-settings theme=${t}></wa-embed-settings>`),
       },
       {
         path: 'settings/audit-log',

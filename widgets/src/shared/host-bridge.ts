@@ -19,6 +19,8 @@ export interface HostBridge {
   theme: ThemeName;
   /** Tenant the widgets act in (null until known). */
   tenant: string | number | null;
+  /** Our server's origin as the page reaches it (for links and snippets a widget shows). */
+  readonly serverOrigin: string;
   /** A WebSocket URL with a fresh single-use ticket for the current tenant. */
   realtimeUrl(): Promise<string>;
   /** Shows a notification the host's way (our toast region, or the host's own toasts). */
@@ -50,6 +52,10 @@ abstract class BaseBridge implements HostBridge {
 
   get tenant() {
     return this.#tenant;
+  }
+
+  get serverOrigin(): string {
+    return new URL(this.opts.baseUrl, globalThis.location?.href).origin;
   }
   set tenant(value: string | number | null) {
     this.#tenant = value;

@@ -198,6 +198,63 @@ describe('console and admin shells in Chromium', function () {
     await ctx.close();
   });
 
+  it('lets an admin allow a website, copy the snippet with the publishable key, and replace the key', async () => {
+    const { ctx, page, errors } = await newPage();
+    await page.goto(p.url + '/app/settings/embedding');
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await settle(page);
+    await page.getByRole('heading', { name: 'Website embedding' }).waitFor();
+    const widget = page.locator('wa-embed-settings');
+    const site = widget.getByLabel('Website address');
+
+    await site.fill('not a website');
+    await widget.getByRole('button', { name: 'Add website' }).click();
+    await widget.getByText('That is not a web address').waitFor();
+    expect(await site.getAttribute('aria-invalid')).to.equal('true');
+    await site.fill('https://shop.example.com/some/page?x=1');
+    await site.press('Enter');
+    await widget.locator('.origins li', { hasText: 'https://shop.example.com' }).waitFor();
+    expect(await site.inputValue()).to.equal('');
+    const stored = await p.platform.models.Tenant.findByPk(demoTenantId);
+    expect(stored!.allowedOrigins).to.include('https://shop.example.com');
+
+    const key = (await widget.locator('[data-key]').textContent())!.trim();
+    expect(key).to.equal(stored!.publishableKey);
+    await widget.getByRole('button', { name: 'Copy snippet' }).click();
+    await widget.getByText('Snippet copied.').waitFor();
+    const snippet = await page.evaluate(() => navigator.clipboard.readText());
+    expect(snippet).to.equal(`<script async src="${p.url}/w/v1/loader.js" data-wa-publishable-key="${key}"></script>`);
+    await page.screenshot({ path: path.join(SHOTS, 'app-embedding-light-1280.png'), fullPage: true });
+
+    // Replacing the key asks first, then shows the new key; the old one stops starting sessions.
+    await widget.getByRole('button', { name: 'Replace key…' }).click();
+    const confirm = widget.locator('dialog#confirm');
+    await confirm.getByText('stop working at once').waitFor();
+    await confirm.getByRole('button', { name: 'Replace key' }).click();
+    const keyNow = () =>
+      widget
+        .locator('[data-key]')
+        .textContent()
+        .then((t) => (t ?? '').trim());
+    for (let i = 0; i < 50 && (await keyNow()) === key; i++) await page.waitForTimeout(100);
+    const fresh = (await widget.locator('[data-key]').textContent())!.trim();
+    expect(fresh).to.match(/^wpk_/);
+    const refused = await p
+      .client()
+      .post('/api/v1/visitor/sessions', { publishableKey: key }, { origin: 'https://shop.example.com' });
+    expect(refused.status).to.equal(403);
+    const accepted = await p
+      .client()
+      .post('/api/v1/visitor/sessions', { publishableKey: fresh }, { origin: 'https://shop.example.com' });
+    expect(accepted.status).to.equal(201);
+
+    // Removing the site takes it off the list at once.
+    await widget.getByRole('button', { name: 'Remove https://shop.example.com' }).click();
+    await widget.locator('.origins li', { hasText: 'https://shop.example.com' }).waitFor({ state: 'detached' });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
   it('hides API tokens and Audit log from an agent and refuses the deep link', async () => {
     const { ctx, page } = await newPage();
     await page.goto(p.url + '/app/settings/api-tokens');
@@ -344,7 +401,7 @@ describe('console and admin shells in Chromium', function () {
     await page.goto(p.url + '/app/inbox');
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.locator('nav#nav').waitFor({ state: 'attached' });
-    for (const screen of ['inbox', 'settings/team', 'settings/api-tokens', 'settings/audit-log']) {
+    for (const screen of ['inbox', 'settings/team', 'settings/api-tokens', 'settings/embedding', 'settings/audit-log']) {
       await page.evaluate((src) => {
         document.body.innerHTML = `<iframe title="embedded" src="${src}" style="width:600px;height:700px;border:0"></iframe>`;
       }, `/app/${screen}`);
@@ -361,7 +418,19 @@ describe('console and admin shells in Chromium', function () {
 
   it('saves screenshots of every screen in light and dark at 1280 and 375 px', async () => {
     const screens: [string, string[]][] = [
-      ['app', ['inbox', 'campaigns', 'contacts', 'bots', 'settings/team', 'settings/api-tokens', 'settings/audit-log']],
+      [
+        'app',
+        [
+          'inbox',
+          'campaigns',
+          'contacts',
+          'bots',
+          'settings/team',
+          'settings/api-tokens',
+          'settings/embedding',
+          'settings/audit-log',
+        ],
+      ],
       ['admin', ['tenants', 'users', 'audit-log']],
     ];
     for (const theme of ['light', 'dark'] as const) {
@@ -389,6 +458,6 @@ describe('console and admin shells in Chromium', function () {
         }
       }
     }
-    expect(fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).to.be.at.least(48);
+    expect(fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).to.be.at.least(52);
   });
 });
