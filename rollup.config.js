@@ -3,7 +3,9 @@
 //    becomes an ES-module entry under dist/w/<version>/, with Lit in one shared `lit` chunk and
 //    widgets/src/shared/** in a `shared` chunk, hashed names, minified, source maps, plus manifest.json
 //    (copied to dist/w/v1/manifest.json, the channel the loader reads) and the web-components polyfill
-//    under vendor/ (loaded only by browsers that need it).
+//    under vendor/ with a hashed name too (manifest.polyfill; loaded only by browsers that need it).
+//    Files of earlier builds are left in place: a page still holding the previous manifest (the
+//    channel caches it for a minute) keeps finding the files it names.
 // 2. The script-tag loader, an IIFE at dist/w/v1/loader.js (the stable URL site owners paste).
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +20,6 @@ const OUT = path.join(ROOT, 'dist/w', version);
 const CHANNEL = path.join(ROOT, 'dist/w/v1');
 const WIDGETS = path.join(ROOT, 'widgets/src');
 const NOT_ENTRIES = new Set(['shared', 'loader']);
-const POLYFILL = 'vendor/webcomponents-bundle.js';
 
 /** Entry name → source file, found again on every (re)build so new widgets appear in watch mode. */
 export function discoverEntries() {
@@ -61,21 +62,17 @@ function widgetsPlugin() {
         const css = (f.referencedFiles ?? []).filter((r) => r.endsWith('.css'));
         manifest[f.name] = { file: f.fileName, imports: f.imports, ...(css.length ? { css } : {}) };
       }
-      manifest.polyfill = POLYFILL;
-      this.emitFile({ type: 'asset', fileName: 'manifest.json', source: JSON.stringify(manifest, null, 2) + '\n' });
-      this.emitFile({
+      // The polyfill is named by its content hash like everything else, since /w/<version>/ is served immutable.
+      const polyfill = this.emitFile({
         type: 'asset',
-        fileName: POLYFILL,
+        name: 'webcomponents-bundle.js',
         source: fs.readFileSync(require.resolve('@webcomponents/webcomponentsjs/webcomponents-bundle.js')),
       });
+      manifest.polyfill = this.getFileName(polyfill);
+      this.emitFile({ type: 'asset', fileName: 'manifest.json', source: JSON.stringify(manifest, null, 2) + '\n' });
     },
-    writeBundle(_opts, bundle) {
-      // Drop files of earlier builds of this version, then publish the manifest on the v1 channel.
-      const keep = new Set(Object.keys(bundle));
-      for (const rel of fs.readdirSync(OUT, { recursive: true })) {
-        const abs = path.join(OUT, rel);
-        if (fs.statSync(abs).isFile() && !keep.has(rel.split(path.sep).join('/'))) fs.rmSync(abs);
-      }
+    writeBundle() {
+      // Publish the manifest on the v1 channel.
       fs.mkdirSync(CHANNEL, { recursive: true });
       fs.copyFileSync(path.join(OUT, 'manifest.json'), path.join(CHANNEL, 'manifest.json'));
     },
@@ -100,6 +97,8 @@ export default [
       sourcemap: true,
       entryFileNames: '[name]-[hash].js',
       chunkFileNames: 'chunks/[name]-[hash].js',
+      assetFileNames: (asset) =>
+        asset.names?.includes('webcomponents-bundle.js') ? 'vendor/[name]-[hash][extname]' : 'assets/[name]-[hash][extname]',
       manualChunks(id) {
         if (LIT.test(id)) return 'lit';
         if (id.startsWith(SHARED)) return 'shared';

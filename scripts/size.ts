@@ -16,8 +16,9 @@ const BUDGETS = { loader: 3072, sharedChunk: 25600, entry: 40960 } as const;
 
 type Manifest = { version: string } & Record<string, { file: string; imports?: string[] } | string>;
 
+// `npm run size` builds first (the presize script); run directly, this builds only when nothing is built.
 if (!fs.existsSync(path.join(OUT, 'manifest.json')) || !fs.existsSync(path.join(DIST, 'v1/loader.js'))) {
-  // Build first; rollup's own output goes to stderr so stdout stays one JSON line.
+  // Rollup's own output goes to stderr so stdout stays one JSON line.
   const rollup = createRequire(import.meta.url).resolve('rollup/dist/bin/rollup');
   const r = spawnSync(process.execPath, [rollup, '-c'], { cwd: ROOT, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) process.exit(r.status ?? 1);
@@ -30,10 +31,8 @@ const entries = Object.entries(manifest).filter(
 );
 
 const isCommon = (file: string) => /^chunks\/(lit|shared)-[^/]+\.js$/.test(file);
-const common = fs
-  .readdirSync(path.join(OUT, 'chunks'))
-  .map((f) => `chunks/${f}`)
-  .filter((f) => f.endsWith('.js') && isCommon(f));
+// From the manifest, not the directory: earlier builds' files stay in dist on purpose.
+const common = [...new Set(entries.flatMap(([, e]) => e.imports ?? []))].filter(isCommon);
 const lit = common.filter((f) => f.startsWith('chunks/lit-')).reduce((n, f) => n + gz(path.join(OUT, f)), 0);
 const shared = common.filter((f) => f.startsWith('chunks/shared-')).reduce((n, f) => n + gz(path.join(OUT, f)), 0);
 

@@ -190,6 +190,34 @@ describe('script-tag loader in Chromium', function () {
     expect(state).to.deep.equal({ ready: 1, endpoint: '/demo/embed/token' });
   });
 
+  it('loads the web-components polyfill before any widget bundle in a browser without Shadow DOM, then the widgets', async () => {
+    const polyfill = `/w/${manifest.version}/${manifest.polyfill as string}`;
+    expect(polyfill).to.match(/\/vendor\/webcomponents-bundle-[\w-]+\.js$/);
+    const old = await browser.newContext();
+    try {
+      const p = await old.newPage();
+      const seen: string[] = [];
+      p.on('request', (r) => {
+        const u = new URL(r.url());
+        if (u.origin === origin && u.pathname.startsWith('/w/')) seen.push(u.pathname);
+      });
+      // An engine of the polyfill's era, as far as feature detection can tell.
+      await p.addInitScript(() => {
+        delete (Element.prototype as Partial<Element>).attachShadow;
+        window.addEventListener('wa:ready', (e) => ((window as any).__readyDetail = (e as CustomEvent).detail));
+      });
+      await p.goto(`${origin}/demo/embed`);
+      const ready = await p.waitForFunction(() => (window as any).__readyDetail, null, { timeout: 15_000 });
+      const entry = `/w/${manifest.version}/${(manifest['team-members'] as Entry).file}`;
+      expect(seen).to.include(polyfill);
+      expect(seen.indexOf(polyfill)).to.be.lessThan(seen.indexOf(entry));
+      // ...and the widgets still arrive on top of it.
+      expect((await ready.jsonValue()).loaded).to.have.members(['team-members', 'audit-log']);
+    } finally {
+      await old.close();
+    }
+  });
+
   // Browsers omit Origin on same-origin GETs; the server accepts Sec-Fetch-Site: same-origin instead.
   it("lets the widgets call the API with the demo page's embed token", async () => {
     await page.waitForFunction(() => {

@@ -1,7 +1,7 @@
 // The widget bundles as a CDN would serve them (cache rules, CORS), the shell pages rendered from the
 // manifest, and the demo embed page with its token endpoint, all through HTTP on the real server.
 import fs from 'node:fs';
-import type { Server } from 'node:http';
+import http, { type Server } from 'node:http';
 import os from 'node:os';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
@@ -64,7 +64,7 @@ describe('widget bundles and pages', function () {
       expect(e.imports).to.be.an('array');
       for (const dep of e.imports) expect(fs.existsSync(path.join(DIST, version, dep)), dep).to.equal(true);
     }
-    expect(res.body.polyfill).to.equal('vendor/webcomponents-bundle.js');
+    expect(res.body.polyfill).to.match(/^vendor\/webcomponents-bundle-[\w-]+\.js$/);
   });
 
   it('serves versioned files as immutable for a year, with CORS *', async () => {
@@ -72,7 +72,7 @@ describe('widget bundles and pages', function () {
       string,
       { file: string; imports: string[] },
     ];
-    for (const file of [first.file, ...first.imports, 'vendor/webcomponents-bundle.js']) {
+    for (const file of [first.file, ...first.imports, manifest.polyfill as string]) {
       const res = await tp.client().get(`/w/${manifest.version}/${file}`, { origin: 'https://shop.example' });
       expect(res.status, file).to.equal(200);
       expect(res.headers.get('cache-control')).to.equal('public, max-age=31536000, immutable');
@@ -178,8 +178,10 @@ describe('demo embed page', function () {
     expect(csp.split(';').find((d) => d.trim().startsWith('script-src'))).to.not.contain('unsafe');
   });
 
+  const sameOrigin = { 'sec-fetch-site': 'same-origin' };
+
   it('mints a 10-minute embed token for the demo tenant that works from the page origin only', async () => {
-    const res = await client().get('/demo/embed/token');
+    const res = await client().get('/demo/embed/token', sameOrigin);
     expect(res.status).to.equal(200);
     expect(res.headers.get('cache-control')).to.equal('no-store');
     const ttl = new Date(res.body.expiresAt).getTime() - Date.now();
@@ -189,15 +191,45 @@ describe('demo embed page', function () {
     expect(ok.status).to.equal(200);
     expect(ok.body.slug).to.equal('demo');
     const claims = JSON.parse(Buffer.from(res.body.token.split('.')[1], 'base64url').toString());
-    const admin = await tp.platform.models.User.findOne({ where: { email: 'root@example.com' } });
-    expect(claims).to.include({ origin, role: 'admin', sub: String(admin!.id) });
+    // The demo tenant's only member is the super admin: the token is an admin one with no user.
+    expect(claims).to.include({ origin, role: 'admin', sub: 'api' });
+    expect((await widget.get('/api/v1/audit-logs', { origin })).status).to.equal(200);
+    expect((await widget.get('/api/v1/members', { origin })).status).to.equal(200);
+    expect((await widget.get('/api/admin/tenants', { origin })).status).to.equal(403);
     expect((await widget.get('/api/v1/tenant', { origin: 'https://evil.example' })).status).to.equal(401);
   });
 
-  it('refuses to mint for another site', async () => {
-    const res = await client().get('/demo/embed/token', { origin: 'https://evil.example' });
-    expect(res.status).to.equal(403);
-    expect((await client().get('/demo/embed/token', { 'sec-fetch-site': 'cross-site' })).status).to.equal(403);
+  it('binds the token to the public URL whatever Host header the request forges', async () => {
+    // fetch() always sends the real Host, so this goes through node:http to forge it.
+    const res = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = http.get(`${origin}/demo/embed/token`, { headers: { ...sameOrigin, host: 'evil.example' } }, (r) => {
+        let text = '';
+        r.setEncoding('utf8').on('data', (c: string) => (text += c));
+        r.on('end', () => resolve({ status: r.statusCode ?? 0, text })).on('error', reject);
+      });
+      req.on('error', reject);
+    });
+    expect(res.status, res.text).to.equal(200);
+    const { token } = JSON.parse(res.text) as { token: string };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
+    expect(claims.origin).to.equal(origin);
+  });
+
+  it('answers only fetches from its own page', async () => {
+    const cases: Record<string, string>[] = [
+      {}, // curl, or anything else that is not a browser fetch from our page
+      { 'sec-fetch-site': 'none' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { ...sameOrigin, origin: 'https://evil.example' },
+    ];
+    for (const headers of cases) {
+      const res = await client().get('/demo/embed/token', headers);
+      expect(res.status, JSON.stringify(headers)).to.equal(403);
+      expect(res.body.error.code).to.equal('same_origin_only');
+      expect(res.body.error.message).to.be.a('string');
+      expect(res.body).to.not.have.property('token');
+    }
   });
 });
 
@@ -241,7 +273,7 @@ describe('demo embed token without a member', () => {
   after(async () => tp?.stop());
 
   it('falls back to an admin-role token with no user when the demo tenant has no admin yet', async () => {
-    const res = await new HttpClient(origin).get('/demo/embed/token');
+    const res = await new HttpClient(origin).get('/demo/embed/token', { 'sec-fetch-site': 'same-origin' });
     expect(res.status).to.equal(200);
     const claims = JSON.parse(Buffer.from(res.body.token.split('.')[1], 'base64url').toString());
     expect(claims).to.include({ origin, role: 'admin', sub: 'api' });

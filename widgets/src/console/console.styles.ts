@@ -93,8 +93,8 @@ export const shellStyles = css`
     background: var(--wa-color-bg);
   }
   .tool select:focus-visible {
-    outline: none;
-    box-shadow: var(--wa-focus-ring);
+    outline: 2px solid var(--wa-color-focus);
+    outline-offset: 2px;
   }
   .menu-btn {
     display: none;
@@ -134,8 +134,8 @@ export const shellStyles = css`
     font-weight: 600;
   }
   nav.side a:focus-visible {
-    outline: none;
-    box-shadow: var(--wa-focus-ring);
+    outline: 2px solid var(--wa-color-focus);
+    outline-offset: 2px;
   }
   .group {
     margin: var(--wa-space-4) var(--wa-space-3) var(--wa-space-1);

@@ -1,7 +1,9 @@
 // The script-tag loader (dist/w/v1/loader.js, an IIFE a site owner pastes once). It reads its own
 // data- attributes into window.WA_CONFIG, replays calls queued on the `WA(...)` stub, fetches the
-// v1 manifest and imports only the bundles of the `wa-*` tags on the page, now and later. It runs
-// on someone else's page, so it never throws there: every failure ends in a console.warn.
+// v1 manifest and adds `<script type="module">` elements for only the bundles of the `wa-*` tags on
+// the page, now and later. No `import()`: the engines that need the web-components polyfill cannot
+// parse it, and the whole loader would die with it. It runs on someone else's page, so it never
+// throws there: every failure ends in a console.warn.
 //
 //   <script async src="https://wa.example.com/w/v1/loader.js" data-wa-token-endpoint="/wa-token"></script>
 //   <wa-team-members></wa-team-members>
@@ -85,48 +87,69 @@ function main(): void {
     window.dispatchEvent(new CustomEvent(`wa:${name}`, { detail }));
   };
 
-  const loadScript = (url: string) =>
-    new Promise<void>((resolve, reject) => {
+  // One element per URL, however many tags or entries ask for it.
+  const scripts: Record<string, Promise<void>> = {};
+  const addScript = (url: string, module?: boolean) =>
+    (scripts[url] ??= new Promise<void>((resolve, reject) => {
       const s = document.createElement('script');
+      if (module) s.type = 'module';
       s.src = url;
       s.onload = () => resolve();
       s.onerror = () => reject(new Error(`could not load ${url}`));
       document.head.appendChild(s);
-    });
+    }));
 
   const start = async () => {
+    if (!('noModule' in HTMLScriptElement.prototype)) throw new Error('this browser cannot run the widgets');
     const res = await fetch(new URL('/w/v1/manifest.json', src), { credentials: 'omit' });
     if (!res.ok) throw new Error(`manifest answered ${res.status}`);
     const manifest = (await res.json()) as Manifest;
     const base = new URL(`/w/${manifest.version}/`, src);
     WA.version = manifest.version;
 
+    // Before any bundle: they define their elements as they run.
     const needsPolyfill =
       !('customElements' in window) ||
       !('attachShadow' in Element.prototype) ||
       !('content' in document.createElement('template'));
-    if (needsPolyfill && manifest.polyfill) await loadScript(new URL(manifest.polyfill, base).href);
+    if (needsPolyfill && manifest.polyfill) await addScript(new URL(manifest.polyfill, base).href);
 
     const names = Object.keys(manifest).filter((k) => typeof manifest[k] === 'object');
     const selector = names.map((n) => `wa-${n}`).join(',');
+    const preloaded = new Set<string>();
 
     const load = (name: string): Promise<unknown> | undefined => {
       const entry = manifest[name] as Entry;
-      if (requested.has(name) || customElements.get(`wa-${name}`)) return;
+      const tag = `wa-${name}`;
+      if (requested.has(name) || customElements.get(tag)) return;
       requested.add(name);
       for (const dep of entry.imports ?? []) {
+        const href = new URL(dep, base).href;
+        if (preloaded.has(href)) continue;
+        preloaded.add(href);
         const link = document.createElement('link');
         link.rel = 'modulepreload';
-        link.href = new URL(dep, base).href;
+        link.href = href;
         document.head.appendChild(link);
       }
-      return import(/* @vite-ignore */ new URL(entry.file, base).href).then(
-        () => {
-          WA.loaded!.push(name);
-          emit('loaded', { name });
-        },
-        (err: unknown) => warn(`could not load wa-${name}`, err),
-      );
+      // `load` fires once the module graph has run; a bundle that threw still fires it, so the wait
+      // for the definition is bounded.
+      return addScript(new URL(entry.file, base).href, true)
+        .then(() =>
+          customElements.get(tag)
+            ? undefined
+            : Promise.race([
+                customElements.whenDefined(tag),
+                new Promise((_, reject) => setTimeout(() => reject(new Error(`${tag} was not defined`)), 10_000)),
+              ]),
+        )
+        .then(
+          () => {
+            WA.loaded!.push(name);
+            emit('loaded', { name });
+          },
+          (err: unknown) => warn(`could not load ${tag}`, err),
+        );
     };
 
     const scan = (root: ParentNode & Node): Promise<unknown>[] => {

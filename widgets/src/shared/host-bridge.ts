@@ -115,14 +115,17 @@ export class ScriptBridge extends BaseBridge {
   readonly api: ApiClient;
   #token: string | null;
   #expiresAt = 0;
+  /** How long before expiry to renew: 20 % of the token's lifetime. */
+  #margin = DEFAULT_REFRESH_MARGIN_MS;
   #pending: Promise<string | null> | null = null;
 
   constructor(opts: ScriptBridgeOptions) {
     super(opts);
     this.#token = opts.token ?? null;
-    if (this.#token) this.#expiresAt = expiryOf(this.#token);
+    if (this.#token) this.#remember(this.#token);
     this.api = new ApiClient({
       baseUrl: opts.baseUrl,
+      tenant: opts.tenant ?? undefined,
       token: () => this.#currentToken(),
       refreshToken: () => this.#refresh(),
     });
@@ -137,8 +140,8 @@ export class ScriptBridge extends BaseBridge {
   }
 
   async #currentToken(): Promise<string | null> {
-    // Renew two minutes before expiry so a request never leaves with a token about to expire.
-    if (this.#token && Date.now() < this.#expiresAt - 0.2 * 600_000) return this.#token;
+    // Renew ahead of expiry so a request never leaves with a token about to expire.
+    if (this.#token && Date.now() < this.#expiresAt - this.#margin) return this.#token;
     if (!this.#canRefresh) return this.#token;
     return this.#refresh();
   }
@@ -150,8 +153,7 @@ export class ScriptBridge extends BaseBridge {
         const token = (this.opts as ScriptBridgeOptions).tokenEndpoint
           ? await this.#fromEndpoint()
           : await this.#visitorSession();
-        this.#token = token;
-        this.#expiresAt = expiryOf(token);
+        this.#remember(token);
         return token;
       } finally {
         this.#pending = null;
@@ -160,11 +162,29 @@ export class ScriptBridge extends BaseBridge {
     return this.#pending;
   }
 
+  #remember(token: string) {
+    const { iat, exp } = claimsOf(token);
+    this.#token = token;
+    this.#expiresAt = (exp ?? 0) * 1000;
+    this.#margin = iat !== undefined && exp !== undefined && exp > iat ? (exp - iat) * 200 : DEFAULT_REFRESH_MARGIN_MS;
+  }
+
   async #fromEndpoint(): Promise<string> {
     const endpoint = (this.opts as ScriptBridgeOptions).tokenEndpoint!;
     const res = await fetch(endpoint, { credentials: 'same-origin', headers: { accept: 'application/json' } });
-    if (!res.ok) throw new Error(`Token endpoint answered ${res.status}`);
-    return ((await res.json()) as { token: string }).token;
+    if (!res.ok) {
+      throw new ApiError(res.status, 'token_endpoint_failed', `The token endpoint ${endpoint} answered ${res.status}.`, null);
+    }
+    const body = (await res.json().catch(() => null)) as { token?: unknown } | null;
+    if (typeof body?.token !== 'string' || !body.token) {
+      throw new ApiError(
+        res.status,
+        'token_endpoint_invalid',
+        `The token endpoint ${endpoint} must answer JSON of the form { "token": "…" }.`,
+        null,
+      );
+    }
+    return body.token;
   }
 
   async #visitorSession(): Promise<string> {
@@ -182,7 +202,7 @@ export class ScriptBridge extends BaseBridge {
       error?: { code: string; message: string };
       requestId?: string;
     } | null;
-    if (!res.ok || !body?.token) {
+    if (!res.ok || typeof body?.token !== 'string' || !body.token) {
       throw new ApiError(
         res.status,
         body?.error?.code ?? 'visitor_session_failed',
@@ -212,14 +232,23 @@ function writeVisitorId(id: string) {
   }
 }
 
-/** Reads `exp` from a JWT without verifying it (the server verifies; this only schedules refresh). */
-export function expiryOf(token: string): number {
+/** Renewal margin when a token does not say when it was issued. */
+const DEFAULT_REFRESH_MARGIN_MS = 120_000;
+
+/** Reads `iat` and `exp` (seconds) from a JWT without verifying it (the server verifies; this only schedules refresh). */
+function claimsOf(token: string): { iat?: number; exp?: number } {
   try {
-    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
-    return (payload.exp ?? 0) * 1000;
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as Record<string, unknown>;
+    const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+    return { iat: num(payload.iat), exp: num(payload.exp) };
   } catch {
-    return 0;
+    return {};
   }
+}
+
+/** Reads `exp` from a JWT without verifying it, in milliseconds (0 when absent or unreadable). */
+export function expiryOf(token: string): number {
+  return (claimsOf(token).exp ?? 0) * 1000;
 }
 
 /** Shopify admin: App Bridge session tokens. Arrives with the Shopify integration issue. */
@@ -229,17 +258,33 @@ export class ShopifyBridge extends BaseBridge {
   readonly api: ApiClient;
   constructor(opts: BridgeOptions & { idToken: () => Promise<string> }) {
     super(opts);
-    this.api = new ApiClient({ baseUrl: opts.baseUrl, token: opts.idToken, refreshToken: opts.idToken });
+    this.api = new ApiClient({
+      baseUrl: opts.baseUrl,
+      tenant: opts.tenant ?? undefined,
+      token: opts.idToken,
+      refreshToken: opts.idToken,
+    });
   }
 }
 
-/** HubSpot iframe: an embed token handed over in the URL fragment. Arrives with the HubSpot issue. */
+/**
+ * HubSpot iframe: an embed token handed over in the URL fragment, renewed through `refreshToken`
+ * (when given) once the server refuses it. Arrives with the HubSpot issue.
+ */
 export class HubSpotBridge extends BaseBridge {
   readonly kind = 'hubspot' as const;
   override readonly look = 'canvas' as const;
   readonly api: ApiClient;
-  constructor(opts: BridgeOptions & { token: string }) {
+  #token: string;
+  constructor(opts: BridgeOptions & { token: string; refreshToken?: () => Promise<string> }) {
     super(opts);
-    this.api = new ApiClient({ baseUrl: opts.baseUrl, token: () => opts.token });
+    this.#token = opts.token;
+    const refresh = opts.refreshToken;
+    this.api = new ApiClient({
+      baseUrl: opts.baseUrl,
+      tenant: opts.tenant ?? undefined,
+      token: () => this.#token,
+      ...(refresh ? { refreshToken: async () => (this.#token = await refresh()) } : {}),
+    });
   }
 }

@@ -51,8 +51,8 @@ const stateStyles = css`
     background: var(--wa-color-primary-hover);
   }
   button:focus-visible {
-    outline: none;
-    box-shadow: var(--wa-focus-ring);
+    outline: 2px solid var(--wa-color-focus);
+    outline-offset: 2px;
   }
   .request-id {
     margin: 0;

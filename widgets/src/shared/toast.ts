@@ -137,8 +137,8 @@ export class WaToastRegion extends WaElement {
       }
       .close:focus-visible,
       .toast:focus-visible {
-        outline: none;
-        box-shadow: var(--wa-focus-ring);
+        outline: 2px solid var(--wa-color-focus);
+        outline-offset: 2px;
       }
       @keyframes wa-toast-in {
         from {

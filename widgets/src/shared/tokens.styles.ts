@@ -1,6 +1,8 @@
 // Design tokens as --wa-* custom properties. They inherit through shadow roots, so a host page can
 // theme every widget with `wa-inbox { --wa-color-primary: #0a7 }`. Light by default, dark with
 // prefers-color-scheme or theme="dark"; hosts with their own look set data-look on the element.
+// Focus is a solid outline in --wa-color-focus (at least 3:1 against the theme's backgrounds), not a
+// box-shadow: forced-colors modes (Windows high contrast) drop shadows but keep outlines.
 import { css } from 'lit';
 
 export const tokens = css`
@@ -33,7 +35,7 @@ export const tokens = css`
     --wa-color-danger: #c62828;
     --wa-color-success: #1b7f3b;
     --wa-color-warning: #a15c00;
-    --wa-focus-ring: 0 0 0 3px color-mix(in srgb, var(--wa-color-accent) 55%, transparent);
+    --wa-color-focus: #00796b;
     --wa-shadow: 0 2px 8px rgb(0 0 0 / 0.12);
     color-scheme: light;
   }
@@ -43,12 +45,14 @@ export const tokens = css`
     --wa-color-primary: #303030;
     --wa-color-primary-hover: #1a1a1a;
     --wa-color-surface: #f1f1f1;
+    --wa-color-focus: #005bd3;
   }
   :host([data-look='canvas']) {
     --wa-radius: 3px;
     --wa-color-primary: #ff7a59;
     --wa-color-primary-hover: #e8603f;
     --wa-color-text: #33475b;
+    --wa-color-focus: #007a8c;
   }
   :host([theme='dark']) {
     --wa-color-bg: #111b21;
@@ -63,6 +67,7 @@ export const tokens = css`
     --wa-color-danger: #f15c6d;
     --wa-color-success: #4ed07d;
     --wa-color-warning: #ffbc52;
+    --wa-color-focus: #25d366;
     --wa-shadow: 0 2px 10px rgb(0 0 0 / 0.5);
     color-scheme: dark;
   }
@@ -80,13 +85,19 @@ export const tokens = css`
       --wa-color-danger: #f15c6d;
       --wa-color-success: #4ed07d;
       --wa-color-warning: #ffbc52;
+      --wa-color-focus: #25d366;
       --wa-shadow: 0 2px 10px rgb(0 0 0 / 0.5);
       color-scheme: dark;
     }
   }
+  @media (forced-colors: active) {
+    :host {
+      --wa-color-focus: Highlight;
+    }
+  }
 `;
 
-/** Resets inherited host-page styles and gives every widget the same base typography and focus ring. */
+/** Resets inherited host-page styles and gives every widget the same base typography and focus outline. */
 export const base = css`
   :host {
     display: block;
@@ -106,8 +117,8 @@ export const base = css`
     box-sizing: inherit;
   }
   :focus-visible {
-    outline: none;
-    box-shadow: var(--wa-focus-ring);
+    outline: 2px solid var(--wa-color-focus);
+    outline-offset: 2px;
   }
   button,
   input,

@@ -33,8 +33,8 @@ export const ui = css`
     background: var(--wa-color-surface);
   }
   .btn:focus-visible {
-    outline: none;
-    box-shadow: var(--wa-focus-ring);
+    outline: 2px solid var(--wa-color-focus);
+    outline-offset: 2px;
   }
   .btn.primary {
     background: var(--wa-color-primary);
@@ -136,9 +136,9 @@ export const ui = css`
   .field select:focus-visible,
   .field textarea:focus-visible,
   select.inline:focus-visible {
-    outline: none;
     border-color: var(--wa-color-primary);
-    box-shadow: var(--wa-focus-ring);
+    outline: 2px solid var(--wa-color-focus);
+    outline-offset: 2px;
   }
   .field input[aria-invalid='true'] {
     border-color: var(--wa-color-danger);

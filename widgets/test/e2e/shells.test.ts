@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 import { startPlatform, type TestPlatform } from '../../../backend/test/helpers/platform.ts';
 
 const ADMIN_EMAIL = 'owner@example.com';
@@ -22,31 +22,6 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-
-/**
- * Development aid: until the server serves /app and /admin, WA_SHELL_BUNDLE_DIR may point at a
- * folder with `console.js` and `admin.js` bundles; the browser then gets a minimal page with the
- * shell tag for those paths (API calls still reach the real server).
- */
-const BUNDLE_DIR = process.env.WA_SHELL_BUNDLE_DIR;
-
-async function serveLocalShells(ctx: BrowserContext, base: string) {
-  if (!BUNDLE_DIR) return;
-  for (const [prefix, tag, file] of [
-    ['/app', 'wa-console', 'console.js'],
-    ['/admin', 'wa-admin-console', 'admin.js'],
-  ] as const) {
-    await ctx.route(new RegExp(`^${base}${prefix}(/[^?]*)?(\\?.*)?$`), (route) =>
-      route.fulfill({
-        contentType: 'text/html',
-        body: `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><style>body{margin:0}</style></head><body><${tag}></${tag}><script type="module" src="/__shell/${file}"></script></body></html>`,
-      }),
-    );
-    await ctx.route(`${base}/__shell/${file}`, (route) =>
-      route.fulfill({ contentType: 'text/javascript', body: fs.readFileSync(path.join(BUNDLE_DIR, file), 'utf8') }),
-    );
-  }
-}
 
 /** Waits until no skeleton or loading indicator is left anywhere, shadow roots included. */
 async function settle(page: Page | Frame) {
@@ -83,7 +58,7 @@ describe('console and admin shells in Chromium', function () {
   let demoTenantId: number;
 
   before(async function () {
-    if (!fs.existsSync('dist/w') && !BUNDLE_DIR) execFileSync('npx', ['rollup', '-c'], { stdio: 'inherit' });
+    if (!fs.existsSync('dist/w')) execFileSync('npx', ['rollup', '-c'], { stdio: 'inherit' });
     p = await startPlatform({ env: { ADMIN_EMAIL, ADMIN_PASSWORD, DEMO: '1' } });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
     fs.mkdirSync(SHOTS, { recursive: true });
@@ -111,7 +86,6 @@ describe('console and admin shells in Chromium', function () {
       permissions: ['clipboard-read', 'clipboard-write'],
     });
     if (opts.theme) await ctx.addInitScript((t) => localStorage.setItem('wa-theme', t), opts.theme);
-    await serveLocalShells(ctx, p.url);
     const page = await ctx.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));

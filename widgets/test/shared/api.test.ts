@@ -1,13 +1,15 @@
 import { expect } from 'chai';
 import { openPage, useBrowser } from '../helpers/browser.ts';
 
-/** An unsigned JWT-shaped token; the bridge only reads `exp` to schedule refreshes. */
-function fakeJwt(n: number, ttlSeconds = 600): string {
+/** An unsigned JWT-shaped token; the bridge only reads `iat` and `exp` to schedule refreshes. */
+function fakeJwt(n: number, ttlSeconds = 600, ageSeconds?: number): string {
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  return `${b64({ alg: 'none' })}.${b64({ sub: `user-${n}`, n, exp: Math.floor(Date.now() / 1000) + ttlSeconds })}.sig`;
+  const now = Math.floor(Date.now() / 1000);
+  const iat = ageSeconds === undefined ? {} : { iat: now - ageSeconds };
+  return `${b64({ alg: 'none' })}.${b64({ sub: `user-${n}`, n, ...iat, exp: now + ttlSeconds })}.sig`;
 }
 
-describe('ApiClient and ScriptBridge in the browser', function () {
+describe('ApiClient and the host bridges in the browser', function () {
   useBrowser();
 
   it("surfaces the server's error status, code, message and request id", async function () {
@@ -222,5 +224,97 @@ describe('ApiClient and ScriptBridge in the browser', function () {
       message: 'This site is not allowed to use this publishable key.',
       requestId: 'r-1',
     });
+  });
+  it('ScriptBridge built for a tenant sends that tenant with every API call', async function () {
+    const { page, requests } = await openPage({
+      routes: {
+        'GET /embed-token': () => ({ body: { token: fakeJwt(1) } }),
+        'GET /api/v1/members': () => ({ body: { items: [] } }),
+      },
+    });
+    await page.evaluate(() =>
+      new window.wa.ScriptBridge({ baseUrl: location.origin, tokenEndpoint: '/embed-token', tenant: 'acme' }).api.get(
+        '/api/v1/members',
+      ),
+    );
+    const call = requests.find((r) => r.path === '/api/v1/members')!;
+    expect(call.headers['x-tenant-id']).to.equal('acme');
+  });
+
+  it('ScriptBridge renews a token when 20 % of its own lifetime is left, not at a fixed two minutes', async function () {
+    let minted = 0;
+    const { page, requests } = await openPage({
+      routes: {
+        'GET /embed-token': () => ({ body: { token: fakeJwt(++minted, 3600, 0) } }),
+        'GET /api/v1/things': () => ({ body: {} }),
+      },
+    });
+    const calls = (token: string) =>
+      page.evaluate(async (t) => {
+        const bridge = new window.wa.ScriptBridge({ baseUrl: location.origin, tokenEndpoint: '/embed-token', token: t });
+        await bridge.api.get('/api/v1/things');
+        await bridge.api.get('/api/v1/things');
+      }, token);
+    // A one-minute token with 30 s left: still well within its lifetime, so no endpoint round trip.
+    await calls(fakeJwt(100, 30, 30));
+    expect(minted).to.equal(0);
+    // A one-hour token with 5 minutes left: renewed once, then the fresh token is reused.
+    await calls(fakeJwt(101, 300, 3300));
+    expect(minted).to.equal(1);
+    const sent = requests.filter((r) => r.path === '/api/v1/things').map((r) => r.headers.authorization);
+    expect(sent).to.have.length(4);
+    expect(sent[2]).to.equal(sent[3]).and.not.equal(sent[0]);
+  });
+
+  it('ScriptBridge explains a token endpoint that answers without a token', async function () {
+    const { page } = await openPage({
+      routes: {
+        'GET /embed-token': () => ({ body: { jwt: 'not-what-we-asked-for' } }),
+        'GET /api/v1/things': () => ({ body: {} }),
+      },
+    });
+    const err = await page.evaluate(() =>
+      new window.wa.ScriptBridge({ baseUrl: location.origin, tokenEndpoint: '/embed-token' }).api.get('/api/v1/things').then(
+        () => null,
+        (e: Error & { code: string }) => ({ isApiError: e instanceof window.wa.ApiError, code: e.code, message: e.message }),
+      ),
+    );
+    expect(err).to.deep.equal({
+      isApiError: true,
+      code: 'token_endpoint_invalid',
+      message: 'The token endpoint /embed-token must answer JSON of the form { "token": "…" }.',
+    });
+  });
+
+  it('ShopifyBridge sends the App Bridge session token and asks for the Polaris look', async function () {
+    const { page, requests } = await openPage({ routes: { 'GET /api/v1/things': () => ({ body: { ok: true } }) } });
+    const out = await page.evaluate(async () => {
+      const bridge = new window.wa.ShopifyBridge({ baseUrl: location.origin, idToken: async () => 'shopify-session-token' });
+      return { kind: bridge.kind, look: bridge.look, body: await bridge.api.get('/api/v1/things') };
+    });
+    expect(out).to.deep.equal({ kind: 'shopify', look: 'polaris', body: { ok: true } });
+    expect(requests.find((r) => r.path === '/api/v1/things')!.headers.authorization).to.equal('Bearer shopify-session-token');
+  });
+
+  it('HubSpotBridge sends its embed token, asks for the Canvas look, and renews the token when refused', async function () {
+    const { page, requests } = await openPage({
+      routes: {
+        'GET /api/v1/things': (req) =>
+          req.headers.authorization === 'Bearer hubspot-2'
+            ? { body: { ok: true } }
+            : { status: 401, body: { error: { code: 'token_expired', message: 'Expired.' } } },
+      },
+    });
+    const out = await page.evaluate(async () => {
+      const bridge = new window.wa.HubSpotBridge({
+        baseUrl: location.origin,
+        token: 'hubspot-1',
+        refreshToken: async () => 'hubspot-2',
+      });
+      return { kind: bridge.kind, look: bridge.look, body: await bridge.api.get('/api/v1/things') };
+    });
+    expect(out).to.deep.equal({ kind: 'hubspot', look: 'canvas', body: { ok: true } });
+    const sent = requests.filter((r) => r.path === '/api/v1/things').map((r) => r.headers.authorization);
+    expect(sent).to.deep.equal(['Bearer hubspot-1', 'Bearer hubspot-2']);
   });
 });

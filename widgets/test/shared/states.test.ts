@@ -50,7 +50,7 @@ describe('wa-error-state and wa-empty-state', function () {
     await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Tab');
     expect(await button.evaluate((b) => b.matches(':focus-visible'))).to.equal(true);
-    expect(await button.evaluate((b) => getComputedStyle(b).boxShadow)).to.not.equal('none');
+    expect(await button.evaluate((b) => getComputedStyle(b).outlineStyle)).to.not.equal('none');
     await page.keyboard.press('Enter');
     expect(await retries()).to.equal(2);
   });
