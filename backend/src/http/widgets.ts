@@ -104,24 +104,22 @@ export function mountWidgets(app: Express, deps: WidgetsDeps): void {
   });
 
   // Plays the site owner's backend: in real life their server asks ours for an embed token with
-  // its API token (POST /api/v1/embed-tokens); here the platform mints it in-process.
+  // its API token (POST /api/v1/embed-tokens); here the platform mints it in-process. It needs no
+  // sign-in, so it answers only fetches from our own page: browsers set Sec-Fetch-Site and a page
+  // on another site cannot forge it. (A non-browser client can send any header; the endpoint only
+  // exists with DEMO on.) The token's origin comes from PUBLIC_URL, never from the Host header.
+  const demoOrigin = new URL(deps.publicUrl).origin;
   app.get('/demo/embed/token', async (req, res, next) => {
     try {
       res.setHeader('Cache-Control', 'no-store');
-      const origin = `${req.protocol}://${req.get('host')}`;
       const claimed = req.get('origin');
-      const site = req.get('sec-fetch-site');
-      if ((claimed && claimed !== origin) || (site && site !== 'same-origin' && site !== 'none')) {
-        throw new AppError(403, 'cross_origin', 'The demo token endpoint only answers its own page.');
+      if (req.get('sec-fetch-site') !== 'same-origin' || (claimed && claimed !== demoOrigin)) {
+        throw new AppError(403, 'same_origin_only', 'The demo token endpoint only answers fetches from its own page.');
       }
       const tenant = await deps.tenants.find(DEMO_SLUG);
       if (!tenant) {
         throw new AppError(404, 'no_demo_tenant', 'There is no demo tenant: start with DEMO=1 on a fresh database.');
       }
-      const admin = await deps.models.Membership.findOne({
-        where: { tenantId: tenant.id, role: 'admin' },
-        order: [['id', 'ASC']],
-      });
       const ctx: TenantContext = {
         tenantId: tenant.id,
         role: 'admin',
@@ -135,11 +133,10 @@ export function mountWidgets(app: Express, deps: WidgetsDeps): void {
         },
         ip: req.ip ?? null,
       };
-      const issued = await deps.embedIssuer.issue(ctx, {
-        origin,
-        ...(admin ? { userId: admin.userId } : { role: 'admin' as const }),
-        ttlSeconds: DEMO_TTL_SECONDS,
-      });
+      // The page shows the audit log (audit.read), which only admins may read, so the token is an
+      // admin one, but with no user: it never carries the identity of the super admin who is the
+      // demo tenant's member.
+      const issued = await deps.embedIssuer.issue(ctx, { origin: demoOrigin, role: 'admin', ttlSeconds: DEMO_TTL_SECONDS });
       res.json({ token: issued.token, expiresAt: issued.expiresAt });
     } catch (err) {
       next(err);

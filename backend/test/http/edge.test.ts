@@ -71,6 +71,54 @@ describe('HTTP edge', () => {
     }
   });
 
+  it('never answers 500 to hostile query strings and headers on list routes', async () => {
+    // Fresh callers: the hostile-body test above may have signed the shared graph's users out.
+    const root = await createSuperAdmin(tp);
+    const admin = (await createTenantGraph(tp, 'Hostile')).users.admin.client;
+    expect((await admin.get('/api/v1/tenant')).status).to.equal(200);
+    expect((await root.client.get('/api/admin/users')).status).to.equal(200);
+    const callers = { 'super admin': root.client, 'tenant admin': admin };
+    const lists = tp.platform.routes.filter((r) => r.method === 'get' && r.query && !r.path.includes(':'));
+    const paths = lists.map((r) => r.path);
+    expect(paths).to.include.members(['/api/admin/users', '/api/admin/tenants', '/api/v1/audit-logs', '/api/admin/audit-logs']);
+    const nul = '%00';
+    const cases: { path: string; headers?: Record<string, string> }[] = [
+      // ~400 digits: Number() gives Infinity, which must be a 404, not an SQL error.
+      { path: '/api/v1/tenant', headers: { 'x-tenant-id': '9'.repeat(400) } },
+      { path: '/api/v1/audit-logs', headers: { 'x-tenant-id': `1${'0'.repeat(20)}` } },
+      { path: '/api/v1/members', headers: { 'x-tenant-id': 'NOT A SLUG!' } },
+    ];
+    for (const r of lists) {
+      const keys = Object.keys((r.query as unknown as { shape?: Record<string, unknown> }).shape ?? {});
+      for (const k of keys) {
+        cases.push({ path: `${r.path}?${k}=${nul}`, headers: {} });
+        cases.push({ path: `${r.path}?${k}=a${nul}b%01`, headers: {} });
+      }
+      for (const q of ['limit=abc', 'before=-1', 'limit=1e309', 'before=1e309', 'limit=-0', `before=${'9'.repeat(400)}`]) {
+        cases.push({ path: `${r.path}?${q}` });
+      }
+    }
+    for (const [who, client] of Object.entries(callers)) {
+      for (const c of cases) {
+        const res = await client.get(c.path, c.headers);
+        expect(res.status, `${who}: GET ${c.path} ${JSON.stringify(c.headers ?? {}).slice(0, 80)}`).to.be.within(200, 499);
+        if (res.status >= 400) expect(res.body.error.code, `${who}: GET ${c.path}`).to.be.a('string');
+      }
+    }
+    // The specific answers: an impossible tenant id is simply not found; control characters are a 400.
+    const huge = await admin.get('/api/v1/tenant', { 'x-tenant-id': '9'.repeat(400) });
+    expect(huge.status).to.equal(404);
+    expect(huge.body.error.code).to.equal('tenant_not_found');
+    const q = await root.client.get(`/api/admin/users?q=${nul}`);
+    expect(q.status).to.equal(400);
+    expect(q.body.error.code).to.equal('validation_failed');
+    expect(q.body.error.message).to.contain('Remove control characters.');
+    for (const p of [`/api/admin/tenants?q=x${nul}`, `/api/admin/audit-logs?action=${nul}`]) {
+      expect((await root.client.get(p)).status, p).to.equal(400);
+    }
+    expect((await admin.get(`/api/v1/audit-logs?action=a${nul}`)).status).to.equal(400);
+  });
+
   it('adds a request id (or keeps a sane incoming one) and security headers', async () => {
     const a = await tp.client().get('/healthz');
     expect(a.headers.get('x-request-id')).to.match(/^[0-9a-f-]{36}$/);

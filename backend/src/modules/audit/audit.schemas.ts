@@ -3,7 +3,11 @@ import { z } from 'zod';
 export const AuditListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),
-  action: z.string().max(64).optional(),
+  action: z
+    .string()
+    .max(64)
+    .regex(/^\P{Cc}*$/u, 'Remove control characters.')
+    .optional(),
 });
 
 export const AdminAuditListQuery = AuditListQuery.extend({

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { TENANT_STATUSES } from './tenant.model.ts';
 
-export const Slug = z
-  .string()
-  .min(2)
-  .max(63)
-  .regex(/^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/, 'Use lowercase letters, digits and dashes.');
+/** Lowercase letters, digits and inner dashes; at most 63 characters (the column's size). */
+export const SLUG_PATTERN = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+export const SLUG_MAX = 63;
+
+export const Slug = z.string().min(2).max(SLUG_MAX).regex(SLUG_PATTERN, 'Use lowercase letters, digits and dashes.');
 
 export const TenantSchema = z.object({
   id: z.number(),
@@ -41,7 +41,11 @@ export const TenantCreateBody = z.object({
 
 export const TenantListQuery = z.object({
   status: z.enum(TENANT_STATUSES).optional(),
-  q: z.string().max(120).optional(),
+  q: z
+    .string()
+    .max(120)
+    .regex(/^\P{Cc}*$/u, 'Remove control characters.')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),
 });

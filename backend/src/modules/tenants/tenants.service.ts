@@ -5,6 +5,7 @@ import { AppError, conflict, notFound } from '../../http/errors.ts';
 import type { AuditService } from '../audit/index.ts';
 import { normalizeOrigin } from '../auth/index.ts';
 import { newPublishableKey, type TenantAttrs, type TenantInstance } from './tenant.model.ts';
+import { SLUG_MAX, SLUG_PATTERN } from './tenants.schemas.ts';
 
 export function serializeTenant(t: TenantInstance) {
   return {
@@ -41,9 +42,14 @@ export class TenantsService {
     this.#audit = audit;
   }
 
+  /** A tenant by id or slug; a ref that can be neither (huge number, stray characters) finds nothing. */
   async find(ref: string | number): Promise<TenantInstance | null> {
     const s = String(ref);
-    if (/^\d+$/.test(s)) return this.#models.Tenant.findByPk(Number(s));
+    if (/^\d+$/.test(s)) {
+      const id = Number(s);
+      if (Number.isSafeInteger(id)) return this.#models.Tenant.findByPk(id);
+    }
+    if (s.length > SLUG_MAX || !SLUG_PATTERN.test(s)) return null;
     return this.#models.Tenant.findOne({ where: { slug: s } });
   }
 

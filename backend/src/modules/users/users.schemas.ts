@@ -20,7 +20,11 @@ export const MemberUpdateBody = z.object({ role: z.enum(ROLES) });
 export const UserIdParam = z.object({ userId: z.coerce.number().int().positive('Must be a positive id.') });
 
 export const AdminUserListQuery = z.object({
-  q: z.string().max(120).optional(),
+  q: z
+    .string()
+    .max(120)
+    .regex(/^\P{Cc}*$/u, 'Remove control characters.')
+    .optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.coerce.number().int().positive().optional(),
 });
