@@ -27,6 +27,8 @@ export interface AppDeps {
   trustProxy: string;
   /** Routes outside /api (health, static pages) that need no authentication. */
   extra?: (app: express.Express) => void;
+  /** Raw-body routes mounted before any JSON parsing (webhooks verify signatures on raw bytes). */
+  early?: (app: express.Express) => void;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -58,6 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
     }),
   );
+  deps.early?.(app);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   JOBS_POLL_MS: z.coerce.number().int().positive().default(1000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
   GRAPH_API_BASE_URL: z.url().optional(),
+  WHATSAPP_APP_ID: z.string().regex(/^\d+$/, 'the numeric Meta app id').optional(),
+  WHATSAPP_APP_SECRET: z.string().min(16, 'the Meta app secret (App Dashboard → Settings → Basic)').optional(),
+  WHATSAPP_VERIFY_TOKEN: z.string().min(16, 'at least 16 characters').optional(),
+  WHATSAPP_CONFIG_ID: z.string().optional(),
   GRAPH_API_VERSION: z
     .string()
     .regex(/^v\d+\.\d+$/, 'use a Graph API version such as v24.0')
@@ -61,6 +65,11 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Graph API base URL; null means the built-in Cloud API simulator (embedded default). */
   graph: { baseUrl: string | null; version: string };
+  /**
+   * The platform's own Meta app (Embedded Signup, and webhooks on /webhooks/whatsapp). Null fields
+   * on the embedded default are filled in from the built-in simulator's app.
+   */
+  whatsapp: { appId: string | null; appSecret: string | null; verifyToken: string | null; configId: string | null };
 }
 
 export class ConfigError extends Error {}
@@ -117,5 +126,11 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     jobs: { enabled: e.JOBS_ENABLED, pollMs: e.JOBS_POLL_MS },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     graph: { baseUrl: e.GRAPH_API_BASE_URL?.replace(/\/$/, '') ?? null, version: e.GRAPH_API_VERSION },
+    whatsapp: {
+      appId: e.WHATSAPP_APP_ID ?? null,
+      appSecret: e.WHATSAPP_APP_SECRET ?? null,
+      verifyToken: e.WHATSAPP_VERIFY_TOKEN ?? null,
+      configId: e.WHATSAPP_CONFIG_ID ?? null,
+    },
   });
 }

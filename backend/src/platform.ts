@@ -34,6 +34,7 @@ import {
 import { TenantsService, tenantsRoutes } from './modules/tenants/index.ts';
 import { UsersService, usersRoutes } from './modules/users/index.ts';
 import { CredentialsService, credentialsRoutes } from './modules/credentials/index.ts';
+import { ChannelsService, WebhookIngest, WebhookProcessor, channelsRoutes, webhookRouter } from './modules/channels/index.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import { jobDefinitions, type JobDefinition } from './jobs/registry.ts';
@@ -42,6 +43,9 @@ import { parse as parseCookie } from 'cookie';
 import { Redis } from 'ioredis';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/** The built-in simulator's platform app id (any digits; the simulator accepts what it is seeded with). */
+export const SIMULATOR_APP_ID = '100000000000001';
+
 export const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
 export interface PlatformOptions {
@@ -66,6 +70,13 @@ export interface Platform {
     users: UsersService;
     credentials: CredentialsService;
     tickets: RealtimeTickets;
+    channels: ChannelsService;
+  };
+  webhooks: {
+    ingest: WebhookIngest;
+    processor: WebhookProcessor;
+    /** The platform app's webhook secret and verify token (null when none is configured). */
+    platform: { appSecret: string; verifyToken: string } | null;
   };
   jobs: Jobs;
   bus: EventBus;
@@ -99,6 +110,34 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   const embedIssuer = new EmbedIssuer(models, embedTokens, audit);
   const visitors = new VisitorSessions(encryption, tenants);
 
+  // WhatsApp: Meta's Graph API when configured, otherwise the built-in simulator mounted at
+  // /simulator (the real client talks to it over HTTP, exactly as it would to Meta).
+  const simulated = config.graph.baseUrl === null;
+  const derived = (purpose: string) =>
+    Buffer.from(encryption.deriveKey(encryption.primary.id, purpose)).toString('base64url').slice(0, 32);
+  const graph = { baseUrl: config.graph.baseUrl ?? `${config.publicUrl}/simulator`, version: config.graph.version };
+  const platformApp =
+    config.whatsapp.appId && config.whatsapp.appSecret
+      ? { appId: config.whatsapp.appId, appSecret: config.whatsapp.appSecret }
+      : simulated
+        ? { appId: SIMULATOR_APP_ID, appSecret: derived('simulator-app-secret') }
+        : null;
+  const platformWebhook = platformApp
+    ? { appSecret: platformApp.appSecret, verifyToken: config.whatsapp.verifyToken ?? derived('platform-verify-token') }
+    : null;
+  let onChannelsChange = () => {};
+  const channels = new ChannelsService({
+    models,
+    encryption,
+    audit,
+    logger,
+    publicUrl: config.publicUrl,
+    graph,
+    platformApp,
+    configId: config.whatsapp.configId,
+    onChange: () => onChannelsChange(),
+  });
+
   await bootstrap({
     config,
     models,
@@ -112,6 +151,13 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
 
   const definitions = [
     ...(opts.jobDefinitions ?? jobDefinitions),
+    {
+      name: 'channels.refresh-health',
+      every: '15 minutes',
+      handler: async () => {
+        await channels.refreshAllHealth();
+      },
+    },
     {
       name: 'auth.purge-expired-sessions',
       every: '1 hour',
@@ -130,6 +176,10 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   });
   const bus = createEventBus({ redisUrl: config.redisUrl, logger });
   await bus.ready();
+
+  const processor = new WebhookProcessor({ models, sequelize, logger, bus });
+  onChannelsChange = () => processor.invalidateChannels();
+  const ingest = new WebhookIngest(models, logger, { onCommitted: () => processor.wake() });
 
   // Shared counters for rate limits when several instances run behind a load balancer.
   const limiterRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : null;
@@ -161,6 +211,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       publicUrl: config.publicUrl,
     }),
     ...visitorRoutes({ visitors, tenants, limiter: visitorSessionRateLimit(config.visitorSessionsPerMinute, limiterRedis) }),
+    ...channelsRoutes(channels, { simulatorSignupUrl: simulated ? `${config.publicUrl}/simulator/_sim/embedded-signup` : null }),
     ...tenantsRoutes(tenants, users),
     ...usersRoutes(users),
     ...credentialsRoutes(credentials),
@@ -210,6 +261,15 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     tenantOrigins: () => tenants.allowedOrigins(),
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
+    early: (a) => {
+      a.use(
+        webhookRouter({
+          ingest,
+          logger,
+          secrets: { platform: platformWebhook, channel: (id) => channels.webhookSecrets(id) },
+        }),
+      );
+    },
     extra: (a) => {
       a.get('/healthz', async (_req, res, next) => {
         try {
@@ -262,7 +322,8 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     sequelize,
     models,
     encryption,
-    services: { audit, auth, apiTokens, embedTokens, tenants, users, credentials, tickets },
+    services: { audit, auth, apiTokens, embedTokens, tenants, users, credentials, tickets, channels },
+    webhooks: { ingest, processor, platform: platformWebhook },
     jobs,
     bus,
     routes,
@@ -274,6 +335,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
         server.listen(config.port, config.host, () => resolve());
       });
       await jobs.start();
+      if (config.jobs.enabled) processor.start();
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       logger.info({ port, url: config.publicUrl, node: process.version }, 'listening');
@@ -289,6 +351,8 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
         const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
         await closed.catch(() => undefined);
         clearTimeout(timer);
+        await ingest.drain();
+        await processor.stop();
         await jobs.stop();
         await bus.close();
         await limiterRedis?.quit().catch(() => undefined);

@@ -9,6 +9,10 @@ import { defineApiToken } from '../modules/auth/api-token.model.ts';
 import { defineSetupToken } from '../modules/auth/setup-token.model.ts';
 import { defineCredential } from '../modules/credentials/credential.model.ts';
 import { defineAuditLog } from '../modules/audit/audit-log.model.ts';
+import { defineChannel } from '../modules/channels/channel.model.ts';
+import { defineWebhookEvent } from '../modules/channels/webhook-event.model.ts';
+import { defineWaMessage } from '../modules/channels/wa-message.model.ts';
+import { defineWaStatusEvent } from '../modules/channels/wa-status-event.model.ts';
 
 export function createModels(sequelize: Sequelize) {
   const models = {
@@ -20,6 +24,10 @@ export function createModels(sequelize: Sequelize) {
     SetupToken: defineSetupToken(sequelize),
     Credential: defineCredential(sequelize),
     AuditLog: defineAuditLog(sequelize),
+    Channel: defineChannel(sequelize),
+    WebhookEvent: defineWebhookEvent(sequelize),
+    WaMessage: defineWaMessage(sequelize),
+    WaStatusEvent: defineWaStatusEvent(sequelize),
   };
   models.Membership.belongsTo(models.User, { foreignKey: 'userId', as: 'user' });
   models.Membership.belongsTo(models.Tenant, { foreignKey: 'tenantId', as: 'tenant' });
@@ -35,7 +43,17 @@ export type Models = ReturnType<typeof createModels>;
  */
 export const ENCRYPTED_COLUMNS: ReadonlyArray<{ table: string; column: string; keyIdColumn?: string; context: string }> = [
   { table: 'credentials', column: 'ciphertext', keyIdColumn: 'key_id', context: 'credentials.ciphertext' },
+  { table: 'channels', column: 'access_token_enc', context: 'channels.access_token' },
+  { table: 'channels', column: 'app_secret_enc', context: 'channels.app_secret' },
 ];
 
 /** Tables that carry a non-null tenant_id; the tenant-isolation tests cover each of them. */
-export const TENANT_OWNED_TABLES = ['memberships', 'api_tokens', 'credentials', 'audit_logs'] as const;
+export const TENANT_OWNED_TABLES = [
+  'memberships',
+  'api_tokens',
+  'credentials',
+  'audit_logs',
+  'channels',
+  'wa_messages',
+  'wa_status_events',
+] as const;

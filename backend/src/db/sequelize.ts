@@ -37,6 +37,9 @@ export async function createSequelize(config: Pick<Config, 'database'>, logger?:
       define: { underscored: true },
     });
     await sequelize.query('PRAGMA journal_mode = WAL;');
+    // In WAL mode NORMAL survives a process crash (only a power loss can drop the last commits)
+    // and saves an fsync per commit, which the webhook inbox's group commits depend on.
+    await sequelize.query('PRAGMA synchronous = NORMAL;');
     await sequelize.query('PRAGMA foreign_keys = ON;');
   } else {
     sequelize = new Sequelize(config.database.url, {

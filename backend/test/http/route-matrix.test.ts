@@ -18,6 +18,11 @@ const UNDECLARED_PUBLIC = new Set([
   'GET /admin/*splat',
   'GET /demo/embed',
   'GET /demo/embed/token',
+  // Meta's webhooks: authenticated by X-Hub-Signature-256, not by our credentials.
+  'GET /webhooks/whatsapp',
+  'POST /webhooks/whatsapp',
+  'GET /webhooks/whatsapp/:channelId',
+  'POST /webhooks/whatsapp/:channelId',
 ]);
 
 function expectedAllowed(route: RouteDef, caller: Caller, kind: 'session' | 'api_token'): boolean {

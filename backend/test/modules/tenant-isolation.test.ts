@@ -16,7 +16,15 @@ describe('tenant isolation', () => {
   after(async () => tp.stop());
 
   it('covers every tenant-owned table', () => {
-    expect([...TENANT_OWNED_TABLES].sort()).to.deep.equal(['api_tokens', 'audit_logs', 'credentials', 'memberships']);
+    expect([...TENANT_OWNED_TABLES].sort()).to.deep.equal([
+      'api_tokens',
+      'audit_logs',
+      'channels',
+      'credentials',
+      'memberships',
+      'wa_messages',
+      'wa_status_events',
+    ]);
   });
 
   it('memberships: members of B are invisible and untouchable from A', async () => {
@@ -62,5 +70,30 @@ describe('tenant isolation', () => {
     for (const e of res.body.items) expect(e.tenantId).to.equal(a.tenantId);
     const bEntries = await tp.platform.models.AuditLog.count({ where: { tenantId: b.tenantId } });
     expect(bEntries).to.be.greaterThan(0);
+  });
+
+  it("channels: B's numbers are not listed, readable, usable or disconnectable from A", async () => {
+    const ch = await tp.platform.models.Channel.create({
+      tenantId: b.tenantId,
+      name: 'Beta support',
+      kind: 'manual',
+      phoneNumberId: '5550000000001',
+      wabaId: '5550000000002',
+      accessTokenEnc: tp.platform.encryption.encrypt('EAAG-beta-token', 'channels.access_token'),
+      verifyToken: 'beta-verify-token',
+    });
+    const list = await a.users.admin.client.get('/api/v1/channels');
+    expect(list.body.items.map((c: { id: number }) => c.id)).to.not.include(ch.id);
+    expect((await a.users.admin.client.get(`/api/v1/channels/${ch.id}`)).status).to.equal(404);
+    expect((await a.users.admin.client.post(`/api/v1/channels/${ch.id}/disconnect`)).status).to.equal(404);
+    expect(
+      (await a.users.admin.client.post(`/api/v1/channels/${ch.id}/test-message`, { to: '+15550001111', text: 'hi' })).status,
+    ).to.equal(404);
+    const mine = await b.users.admin.client.get('/api/v1/channels');
+    expect(mine.body.items.map((c: { id: number }) => c.id)).to.include(ch.id);
+    // Nobody ever sees the token, not even the owner's admin.
+    expect(mine.text).to.not.contain('EAAG-beta-token');
+    await ch.reload();
+    expect(ch.status).to.equal('active');
   });
 });

@@ -24,6 +24,9 @@ export const AUDIT_ACTIONS = [
   'tenant.resumed',
   'user.created',
   'encryption.keys_rotated',
+  'channel.connected',
+  'channel.reconnected',
+  'channel.disconnected',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,0 +1,382 @@
+// The back half of the webhook pipeline: claims persisted raw events (safely across instances),
+// routes each change by phone_number_id to its channel and tenant, stores inbound messages and
+// status events (unique indexes make every replay a no-op), and moves message status forward only
+// (sent < delivered < read < played; failed is terminal) whatever order the statuses arrive in.
+// A failed event is retried with back-off and, after the last attempt, stays visible as 'failed'.
+import crypto from 'node:crypto';
+import { Op, type Sequelize } from 'sequelize';
+import type { Models } from '../../db/models.ts';
+import type { Logger } from '../../logger.ts';
+import type { EventBus } from '../../realtime/index.ts';
+import type { WebhookEventInstance } from './webhook-event.model.ts';
+import type { WaMessageCreation } from './wa-message.model.ts';
+
+export const STATUS_RANK: Readonly<Record<string, number>> = {
+  accepted: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+  played: 4,
+  failed: 99,
+};
+
+/** Statuses a message may leave for `next` (never backwards, never out of failed). */
+export function statusesBelow(next: string): string[] {
+  const rank = STATUS_RANK[next];
+  if (rank === undefined) return [];
+  return Object.keys(STATUS_RANK).filter((s) => s !== 'failed' && STATUS_RANK[s] < rank);
+}
+
+export interface ProcessorOptions {
+  batchSize?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  maxAttempts?: number;
+  /** Back-off before retry n (1-based), in ms. */
+  backoffMs?: (attempt: number) => number;
+}
+
+interface ChannelRef {
+  id: number;
+  tenantId: number;
+}
+
+type Json = Record<string, unknown>;
+const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | null => (typeof v === 'string' && v ? v : typeof v === 'number' ? String(v) : null);
+const when = (v: unknown, fallback: Date): Date => {
+  const n = Number(v);
+  return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : fallback;
+};
+
+export class WebhookProcessor {
+  readonly #models: Models;
+  readonly #sequelize: Sequelize;
+  readonly #logger: Logger;
+  readonly #bus: EventBus | null;
+  readonly #opts: Required<ProcessorOptions>;
+  readonly #instance = crypto.randomUUID().slice(0, 12);
+  #round = 0;
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #channels = new Map<string, { ref: ChannelRef | null; at: number }>();
+  processed = 0;
+
+  constructor(
+    deps: { models: Models; sequelize: Sequelize; logger: Logger; bus?: EventBus | null },
+    opts: ProcessorOptions = {},
+  ) {
+    this.#models = deps.models;
+    this.#sequelize = deps.sequelize;
+    this.#logger = deps.logger;
+    this.#bus = deps.bus ?? null;
+    this.#opts = {
+      batchSize: opts.batchSize ?? 200,
+      pollMs: opts.pollMs ?? 1000,
+      leaseMs: opts.leaseMs ?? 60_000,
+      maxAttempts: opts.maxAttempts ?? 8,
+      backoffMs: opts.backoffMs ?? ((n) => Math.min(2 ** (n - 1) * 2_000, 15 * 60_000)),
+    };
+  }
+
+  start() {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = (async () => {
+      while (this.#running) {
+        let n = 0;
+        try {
+          n = await this.runOnce();
+        } catch (err) {
+          this.#logger.error({ err }, 'webhook processing round failed');
+        }
+        if (n === 0 && this.#running) {
+          await new Promise<void>((resolve) => {
+            const t = setTimeout(resolve, this.#opts.pollMs);
+            this.#wake = () => {
+              clearTimeout(t);
+              resolve();
+            };
+          });
+          this.#wake = null;
+        }
+      }
+    })();
+  }
+
+  /** New events were committed: look now instead of at the next poll. */
+  wake() {
+    this.#wake?.();
+  }
+
+  async stop() {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** Forget cached routes (a channel was connected, moved or removed). */
+  invalidateChannels() {
+    this.#channels.clear();
+  }
+
+  /** Claims and processes one batch; returns how many events it handled. */
+  async runOnce(): Promise<number> {
+    const events = await this.#claim();
+    if (events.length === 0) return 0;
+    try {
+      // The common case: the whole batch in one transaction (a handful of statements for hundreds
+      // of events). If anything in it fails, each event is retried alone so one bad event cannot
+      // hold back the others, and gets its own attempt count and error.
+      await this.#applyBatch(events);
+      this.processed += events.length;
+    } catch (err) {
+      if (events.length === 1) await this.#fail(events[0], err);
+      else for (const event of events) await this.#processOne(event);
+    }
+    return events.length;
+  }
+
+  async #claim(): Promise<WebhookEventInstance[]> {
+    const W = this.#models.WebhookEvent;
+    const now = new Date();
+    const claimable = {
+      status: 'pending',
+      nextAttemptAt: { [Op.lte]: now },
+      [Op.or]: [{ claimedUntil: null }, { claimedUntil: { [Op.lt]: now } }],
+    };
+    const candidates = await W.findAll({
+      attributes: ['id'],
+      where: claimable,
+      order: [['id', 'ASC']],
+      limit: this.#opts.batchSize,
+      raw: true,
+    });
+    if (candidates.length === 0) return [];
+    const ids = candidates.map((c) => c.id);
+    const token = `${this.#instance}:${++this.#round}`;
+    // Conditional on still being claimable: of two instances racing for a row, one update wins.
+    await W.update(
+      { claimedBy: token, claimedUntil: new Date(now.getTime() + this.#opts.leaseMs) },
+      { where: { id: ids, ...claimable } },
+    );
+    return W.findAll({ where: { id: ids, claimedBy: token }, order: [['id', 'ASC']] });
+  }
+
+  async #processOne(event: WebhookEventInstance) {
+    try {
+      await this.#applyBatch([event]);
+      this.processed += 1;
+    } catch (err) {
+      await this.#fail(event, err);
+    }
+  }
+
+  async #fail(event: WebhookEventInstance, err: unknown) {
+    const attempts = event.attempts + 1;
+    const final = attempts >= this.#opts.maxAttempts;
+    const message = err instanceof Error ? err.message : String(err);
+    this.#logger.warn({ eventId: event.id, attempts, final, err: { message } }, 'webhook event processing failed');
+    await event.update({
+      status: final ? 'failed' : 'pending',
+      attempts,
+      lastError: message.slice(0, 2000),
+      nextAttemptAt: new Date(Date.now() + this.#opts.backoffMs(attempts)),
+      claimedBy: null,
+      claimedUntil: null,
+    });
+  }
+
+  async #route(phoneNumberId: string | null): Promise<ChannelRef | null> {
+    if (!phoneNumberId) return null;
+    const hit = this.#channels.get(phoneNumberId);
+    if (hit && Date.now() - hit.at < 30_000) return hit.ref;
+    const row = await this.#models.Channel.findOne({ where: { phoneNumberId }, attributes: ['id', 'tenantId'], raw: true });
+    const ref = row ? { id: row.id, tenantId: row.tenantId } : null;
+    this.#channels.set(phoneNumberId, { ref, at: Date.now() });
+    return ref;
+  }
+
+  /** Parses and routes one raw event (no writes). Public only for its return type. */
+  async plan(event: WebhookEventInstance, now: Date) {
+    let body: Json;
+    try {
+      body = obj(JSON.parse(event.body));
+    } catch {
+      throw new Error('The webhook body is not JSON.');
+    }
+    let tenantId: number | null = event.tenantId;
+    const messages: WaMessageCreation[] = [];
+    const statuses: { channel: ChannelRef; s: Json }[] = [];
+    for (const entry of arr(body.entry)) {
+      for (const change of arr(obj(entry).changes)) {
+        const c = obj(change);
+        // Template, account and quality updates are kept as raw events for the modules that will
+        // consume them; only message traffic is routed here.
+        if (c.field !== 'messages') continue;
+        const value = obj(c.value);
+        const pnid = str(obj(value.metadata).phone_number_id);
+        const channel = await this.#route(pnid);
+        if (!channel) throw new Error(`No connected channel has phone_number_id ${pnid ?? '(missing)'}.`);
+        if (event.channelId !== null && event.channelId !== channel.id) {
+          throw new Error(`phone_number_id ${pnid} does not belong to channel ${event.channelId}.`);
+        }
+        tenantId = channel.tenantId;
+        messages.push(...inboundRows(event, channel, value, now));
+        for (const st of arr(value.statuses)) statuses.push({ channel, s: obj(st) });
+      }
+    }
+    return { tenantId, messages, statuses };
+  }
+
+  async #applyBatch(events: WebhookEventInstance[]) {
+    const M = this.#models;
+    const now = new Date();
+    const plans: ({ event: WebhookEventInstance } & Awaited<ReturnType<WebhookProcessor['plan']>>)[] = [];
+    for (const e of events) plans.push({ event: e, ...(await this.plan(e, now)) });
+    const messages = plans.flatMap((p) => p.messages);
+    const statuses = plans.flatMap((p) => p.statuses).filter(({ s }) => str(s.id) && str(s.status));
+    const published: { tenantId: number; type: string; data: Json }[] = [];
+
+    await this.#sequelize.transaction(async (transaction) => {
+      if (messages.length) {
+        // Which of these are new decides what is announced in real time; the unique index decides
+        // what is stored, so a replay of the same event changes nothing.
+        const existing = await M.WaMessage.findAll({
+          attributes: ['channelId', 'wamid'],
+          where: { wamid: messages.map((m) => m.wamid) },
+          raw: true,
+          transaction,
+        });
+        const seen = new Set(existing.map((r) => `${r.channelId}:${r.wamid}`));
+        await M.WaMessage.bulkCreate(messages, { ignoreDuplicates: true, transaction });
+        const fresh = new Map<number, { tenantId: number; wamids: string[] }>();
+        for (const m of messages) {
+          const key = `${m.channelId}:${m.wamid}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          const g = fresh.get(m.channelId) ?? { tenantId: m.tenantId, wamids: [] };
+          g.wamids.push(m.wamid);
+          fresh.set(m.channelId, g);
+        }
+        for (const [channelId, g] of fresh) {
+          published.push({ tenantId: g.tenantId, type: 'whatsapp.message.received', data: { channelId, wamids: g.wamids } });
+        }
+      }
+      if (statuses.length) {
+        await M.WaStatusEvent.bulkCreate(
+          statuses.map(({ channel, s }) => ({
+            tenantId: channel.tenantId,
+            channelId: channel.id,
+            wamid: str(s.id)!,
+            status: str(s.status)!,
+            occurredAt: when(s.timestamp, now),
+            payload: JSON.stringify(s),
+          })),
+          { ignoreDuplicates: true, transaction },
+        );
+        // A status for a message we have not recorded yet (sent by another path, or its row is
+        // still being written) gets a placeholder row that the sender fills in later.
+        await M.WaMessage.bulkCreate(
+          statuses.map(({ channel, s }) => ({
+            tenantId: channel.tenantId,
+            channelId: channel.id,
+            wamid: str(s.id)!,
+            direction: 'out' as const,
+            waId: str(s.recipient_id),
+            userId: str(s.recipient_user_id),
+            type: 'unknown',
+            payload: '{}',
+            status: 'accepted',
+            occurredAt: when(s.timestamp, now),
+          })),
+          { ignoreDuplicates: true, transaction },
+        );
+        for (const { channel, s } of statuses) {
+          const wamid = str(s.id)!;
+          const status = str(s.status)!;
+          const lower = statusesBelow(status);
+          if (lower.length === 0) continue;
+          const error = obj(arr(s.errors)[0]);
+          const pricing = s.pricing ? JSON.stringify(s.pricing) : null;
+          const opaque = str(s.biz_opaque_callback_data);
+          const [changed] = await M.WaMessage.update(
+            {
+              status,
+              statusAt: when(s.timestamp, now),
+              ...(status === 'failed'
+                ? {
+                    errorCode: Number(error.code) || null,
+                    errorTitle: str(obj(error.error_data).details) ?? str(error.title) ?? str(error.message),
+                  }
+                : {}),
+              ...(pricing ? { pricing } : {}),
+              ...(opaque ? { bizOpaqueCallbackData: opaque } : {}),
+            },
+            { where: { channelId: channel.id, wamid, status: lower }, transaction },
+          );
+          if (changed > 0) {
+            published.push({
+              tenantId: channel.tenantId,
+              type: 'whatsapp.message.status',
+              data: { channelId: channel.id, wamid, status },
+            });
+          }
+        }
+      }
+      const byTenant = new Map<number | null, number[]>();
+      for (const p of plans) byTenant.set(p.tenantId, [...(byTenant.get(p.tenantId) ?? []), p.event.id]);
+      for (const [tenantId, ids] of byTenant) {
+        await M.WebhookEvent.update(
+          { status: 'processed', processedAt: now, claimedBy: null, claimedUntil: null, tenantId, lastError: null },
+          { where: { id: ids }, transaction },
+        );
+      }
+    });
+    for (const p of published) await this.#publish(p.tenantId, p.type, p.data);
+  }
+
+  async #publish(tenantId: number, type: string, data: Json) {
+    if (!this.#bus) return;
+    try {
+      await this.#bus.publish({ tenantId, topic: 'whatsapp', type, data });
+    } catch (err) {
+      // Real-time is best effort; the stored rows are the truth and clients reload them.
+      this.#logger.warn({ err: { message: (err as Error).message } }, 'could not publish a realtime event');
+    }
+  }
+}
+
+/** The wa_messages rows an inbound `messages` change produces. */
+function inboundRows(event: WebhookEventInstance, channel: ChannelRef, value: Json, now: Date): WaMessageCreation[] {
+  const contacts = arr(value.contacts).map(obj);
+  return arr(value.messages)
+    .map(obj)
+    .filter((m) => str(m.id))
+    .map((m) => {
+      // `from` is absent for customers who hide their number behind a username: use the
+      // business-scoped user id instead, and never require either.
+      const waId = str(m.from);
+      const userId = str(m.from_user_id);
+      const contact =
+        contacts.find((c) => (waId && str(c.wa_id) === waId) || (userId && str(c.user_id) === userId)) ??
+        (contacts.length === 1 ? contacts[0] : {});
+      return {
+        tenantId: channel.tenantId,
+        channelId: channel.id,
+        wamid: str(m.id)!,
+        direction: 'in' as const,
+        waId: waId ?? str(contact.wa_id),
+        userId: userId ?? str(contact.user_id),
+        profileName: str(obj(contact.profile).name),
+        type: str(m.type) ?? 'unknown',
+        payload: JSON.stringify(m),
+        status: 'received',
+        statusAt: now,
+        occurredAt: when(m.timestamp, now),
+        webhookEventId: event.id,
+      };
+    });
+}

@@ -1,0 +1,263 @@
+// `npm run bench:webhooks`: drives signed WhatsApp webhook POSTs at the real server (a separate
+// process, as in production) over loopback with autocannon, on SQLite and — when reachable — on
+// MySQL, and at a bare Node HTTP server that only answers 200, in the same run. Then it waits for
+// the pipeline to process everything and counts events lost and processed twice.
+// Prints one JSON line. Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (64),
+// BENCH_MYSQL_URL (mysql://root@127.0.0.1:3306/test; set to "off" to skip).
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import mysql from 'mysql2/promise';
+import { Sequelize } from 'sequelize';
+import { createModels } from '../backend/src/db/models.ts';
+import { EncryptionService, parseKeys } from '../backend/src/security/encryption.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
+const KEYS = 'bench:' + Buffer.alloc(32, 9).toString('base64');
+const APP_ID = '888000000000001';
+const APP_SECRET = 'bench-app-secret-0123456789abcdef';
+const PN = '1000000000888';
+
+const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function waitHealthy(url: string) {
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return;
+    await sleep(100);
+  }
+  throw new Error(`${url} never became healthy`);
+}
+
+/** Every request carries a distinct event (its own wamid), signed like Meta signs it. */
+function makeBodies(n: number, run: string) {
+  const ts = String(Math.floor(Date.now() / 1000));
+  return Array.from({ length: n }, (_, i) => {
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: '2000000000888',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '15550000888', phone_number_id: PN },
+                contacts: [{ profile: { name: `Bench ${i}` }, wa_id: '16505550000' }],
+                messages: [
+                  {
+                    from: '16505550000',
+                    id: `wamid.bench-${run}-${i}`,
+                    timestamp: ts,
+                    type: 'text',
+                    text: { body: `hello ${i}` },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    return { body, sig: `sha256=${crypto.createHmac('sha256', APP_SECRET).update(body).digest('hex')}` };
+  });
+}
+
+async function load(url: string, bodies: { body: string; sig: string }[]) {
+  let i = 0;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    headers: { 'content-type': 'application/json' },
+    requests: [
+      {
+        setupRequest: (req) => {
+          const b = bodies[i++ % bodies.length];
+          return { ...req, body: b.body, headers: { ...req.headers, 'x-hub-signature-256': b.sig } };
+        },
+      },
+    ],
+  });
+  return {
+    sent: i,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    eventsPerSec: Math.round(result['2xx'] / SECONDS),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+async function bare() {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      `require('node:http').createServer((q,s)=>{q.resume();q.on('end',()=>s.end('EVENT_RECEIVED'))}).listen(${port},'127.0.0.1')`,
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    await sleep(300);
+    return await load(`http://127.0.0.1:${port}/webhooks/whatsapp`, makeBodies(2000, 'bare'));
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
+
+async function target(dialect: 'sqlite' | 'mysql') {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-bench-'));
+  let databaseUrl = `sqlite:${path.join(dataDir, 'bench.sqlite')}`;
+  let dropDb: (() => Promise<void>) | null = null;
+  if (dialect === 'mysql') {
+    const base = new URL(MYSQL_URL);
+    const name = `wa_bench_${crypto.randomBytes(4).toString('hex')}`;
+    const conn = {
+      host: base.hostname,
+      port: Number(base.port || 3306),
+      user: decodeURIComponent(base.username),
+      password: decodeURIComponent(base.password),
+    };
+    const admin = await mysql.createConnection(conn);
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+    await admin.end();
+    const u = new URL(base.href);
+    u.pathname = `/${name}`;
+    databaseUrl = u.href;
+    dropDb = async () => {
+      const c = await mysql.createConnection(conn);
+      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await c.end();
+    };
+  }
+  const port = await freePort();
+  const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'backend/src/server.ts')], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      NODE_ENV: 'production',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      ENCRYPTION_KEYS: KEYS,
+      WHATSAPP_APP_ID: APP_ID,
+      WHATSAPP_APP_SECRET: APP_SECRET,
+      GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
+      DEMO: '0',
+      LOG_LEVEL: 'warn',
+      REDIS_URL: '',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const sequelize = new Sequelize(databaseUrl, { logging: false });
+  try {
+    await waitHealthy(`http://127.0.0.1:${port}/healthz`);
+    const models = createModels(sequelize);
+    const enc = new EncryptionService(parseKeys(KEYS));
+    const tenant = await models.Tenant.create({ name: 'Bench', slug: 'bench' });
+    await models.Channel.create({
+      tenantId: tenant.id,
+      name: 'Bench number',
+      kind: 'manual',
+      phoneNumberId: PN,
+      wabaId: '2000000000888',
+      accessTokenEnc: enc.encrypt('EAAG-bench', 'channels.access_token'),
+      verifyToken: 'bench-verify-token',
+    });
+    const bodies = makeBodies(100_000, dialect);
+    log(`bench: ${dialect}: ${SECONDS}s at ${CONNECTIONS} connections`);
+    const r = await load(`http://127.0.0.1:${port}/webhooks/whatsapp`, bodies);
+    // Wait for the pipeline to drain (processing may lag acknowledgement).
+    const started = Date.now();
+    let stored = 0;
+    let processed = 0;
+    for (;;) {
+      stored = await models.WebhookEvent.count();
+      processed = await models.WebhookEvent.count({ where: { status: 'processed' } });
+      if (processed >= stored || Date.now() - started > 300_000) break;
+      await sleep(500);
+    }
+    const drainSeconds = (Date.now() - started) / 1000;
+    const messages = await models.WaMessage.count();
+    const distinct = (await models.WaMessage.count({ distinct: true, col: 'wamid' })) as number;
+    const uniqueAcked = Math.min(r.ok, bodies.length);
+    return {
+      ...r,
+      stored,
+      processed,
+      drainSeconds: Math.round(drainSeconds * 10) / 10,
+      lost: Math.max(0, uniqueAcked - messages),
+      processedTwice: messages - distinct,
+    };
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r));
+    await sequelize.close();
+    await dropDb?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function mysqlReachable(): Promise<boolean> {
+  if (MYSQL_URL === 'off') return false;
+  try {
+    const u = new URL(MYSQL_URL);
+    const c = await mysql.createConnection({
+      host: u.hostname,
+      port: Number(u.port || 3306),
+      user: decodeURIComponent(u.username),
+      password: decodeURIComponent(u.password),
+    });
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const out: Record<string, unknown> = { bench: 'webhooks', seconds: SECONDS, connections: CONNECTIONS, cpus: os.cpus().length };
+const b = await bare();
+out.bare = { eventsPerSec: b.eventsPerSec, p50: b.p50, p99: b.p99 };
+for (const dialect of ['sqlite', 'mysql'] as const) {
+  if (dialect === 'mysql' && !(await mysqlReachable())) {
+    out.mysql = { skipped: 'MySQL not reachable' };
+    continue;
+  }
+  const r = await target(dialect);
+  out[dialect] = { ...r, ratioToBare: Math.round((r.eventsPerSec / Math.max(1, b.eventsPerSec)) * 1000) / 1000 };
+}
+const m = out.mysql as { eventsPerSec?: number; p99?: number; lost?: number; processedTwice?: number } | undefined;
+out.target = { eventsPerSec: 3000, p99Ms: 50 };
+out.meetsTarget = Boolean(
+  m?.eventsPerSec && m.eventsPerSec >= 3000 && (m.p99 ?? 1e9) <= 50 && m.lost === 0 && m.processedTwice === 0,
+);
+process.stdout.write(`${JSON.stringify(out)}\n`);
