@@ -39,6 +39,8 @@ export function createApp(deps: AppDeps): express.Express {
   app.set('trust proxy', deps.trustProxy === 'true' ? true : deps.trustProxy === 'false' ? false : deps.trustProxy);
   app.set('query parser', 'simple');
 
+  // Webhooks first: Meta's bursts need the shortest path (their failures are logged by the receiver).
+  deps.early?.(app);
   app.use(
     pinoHttp({
       logger: deps.logger,
@@ -60,7 +62,6 @@ export function createApp(deps: AppDeps): express.Express {
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
     }),
   );
-  deps.early?.(app);
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -61,6 +61,7 @@ export class WebhookProcessor {
   #running = false;
   #loop: Promise<void> | null = null;
   #wake: (() => void) | null = null;
+  #wakeTimer: NodeJS.Timeout | null = null;
   #channels = new Map<string, { ref: ChannelRef | null; at: number }>();
   processed = 0;
 
@@ -73,7 +74,7 @@ export class WebhookProcessor {
     this.#logger = deps.logger;
     this.#bus = deps.bus ?? null;
     this.#opts = {
-      batchSize: opts.batchSize ?? 200,
+      batchSize: opts.batchSize ?? 500,
       pollMs: opts.pollMs ?? 1000,
       leaseMs: opts.leaseMs ?? 60_000,
       maxAttempts: opts.maxAttempts ?? 8,
@@ -106,13 +107,22 @@ export class WebhookProcessor {
     })();
   }
 
-  /** New events were committed: look now instead of at the next poll. */
+  /**
+   * New events were committed: look soon instead of at the next poll. The short delay lets a burst
+   * accumulate into large batches instead of competing with the receiver event by event.
+   */
   wake() {
-    this.#wake?.();
+    if (!this.#wake || this.#wakeTimer) return;
+    this.#wakeTimer = setTimeout(() => {
+      this.#wakeTimer = null;
+      this.#wake?.();
+    }, 50);
   }
 
   async stop() {
     this.#running = false;
+    if (this.#wakeTimer) clearTimeout(this.#wakeTimer);
+    this.#wakeTimer = null;
     this.#wake?.();
     await this.#loop;
   }
