@@ -1,6 +1,7 @@
 // The composition root: builds every service once from the config and wires them together in boot
 // order (config → db → migrations → first-start bootstrap → jobs → http + websocket). server.ts and
 // the tests both start the product through createPlatform(), so tests exercise the real wiring.
+import crypto from 'node:crypto';
 import http from 'node:http';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -34,7 +35,16 @@ import {
 import { TenantsService, tenantsRoutes } from './modules/tenants/index.ts';
 import { UsersService, usersRoutes } from './modules/users/index.ts';
 import { CredentialsService, credentialsRoutes } from './modules/credentials/index.ts';
-import { ChannelsService, WebhookIngest, WebhookProcessor, channelsRoutes, webhookRouter } from './modules/channels/index.ts';
+import {
+  ChannelsService,
+  TOKEN_CONTEXT,
+  WebhookIngest,
+  WebhookProcessor,
+  channelsRoutes,
+  webhookRouter,
+} from './modules/channels/index.ts';
+import { createSimulator, type Simulator } from './whatsapp/simulator/index.ts';
+import { DEMO_SLUG } from './bootstrap.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
 import { jobDefinitions, type JobDefinition } from './jobs/registry.ts';
@@ -72,6 +82,8 @@ export interface Platform {
     tickets: RealtimeTickets;
     channels: ChannelsService;
   };
+  /** The built-in Cloud API simulator (embedded default only), mounted at /simulator. */
+  simulator: Simulator | null;
   webhooks: {
     ingest: WebhookIngest;
     processor: WebhookProcessor;
@@ -148,6 +160,55 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     logger,
     announce: opts.announce ?? ((m) => process.stdout.write(`${m}\n`)),
   });
+
+  // The built-in simulator keeps its state in memory: numbers the product already knows are
+  // restored with their ids and tokens at every boot, and the demo tenant gets one of its own.
+  let simulator: Simulator | null = null;
+  if (simulated && platformApp && platformWebhook) {
+    simulator = createSimulator({
+      publicUrl: `${config.publicUrl}/simulator`,
+      logger: logger.child({ component: 'simulator' }),
+    });
+    simulator.control.createApp({
+      id: platformApp.appId,
+      name: 'wa-platform (simulated)',
+      secret: platformApp.appSecret,
+      callbackUrl: `${config.publicUrl}/webhooks/whatsapp`,
+      verifyToken: platformWebhook.verifyToken,
+    });
+    for (const ch of await models.Channel.findAll({ where: { kind: 'simulator' } })) {
+      simulator.control.seed({
+        appId: platformApp.appId,
+        wabaId: ch.wabaId,
+        phoneNumberId: ch.phoneNumberId,
+        displayPhoneNumber: ch.displayPhoneNumber ?? undefined,
+        verifiedName: ch.verifiedName ?? undefined,
+        businessName: ch.verifiedName ?? 'Simulated Business',
+        accessToken: encryption.decrypt(ch.accessTokenEnc, TOKEN_CONTEXT),
+      });
+    }
+    const demo = config.demo ? await models.Tenant.findOne({ where: { slug: DEMO_SLUG } }) : null;
+    if (demo && (await models.Channel.count({ where: { tenantId: demo.id } })) === 0) {
+      const seeded = simulator.control.seed({ appId: platformApp.appId, businessName: demo.name, verifiedName: demo.name });
+      await models.Channel.create({
+        tenantId: demo.id,
+        name: `${demo.name} (simulated)`,
+        kind: 'simulator',
+        phoneNumberId: seeded.phoneNumberId,
+        wabaId: seeded.wabaId,
+        displayPhoneNumber: seeded.displayPhoneNumber,
+        verifiedName: demo.name,
+        accessTokenEnc: encryption.encrypt(seeded.accessToken, TOKEN_CONTEXT),
+        verifyToken: crypto.randomBytes(18).toString('base64url'),
+        qualityRating: 'GREEN',
+        messagingLimit: 'TIER_2K',
+        throughputLevel: 'STANDARD',
+        numberStatus: 'CONNECTED',
+        healthCheckedAt: new Date(),
+      });
+      logger.info({ tenantId: demo.id, phoneNumberId: seeded.phoneNumberId }, 'demo tenant got a simulated WhatsApp number');
+    }
+  }
 
   const definitions = [
     ...(opts.jobDefinitions ?? jobDefinitions),
@@ -262,6 +323,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy,
     early: (a) => {
+      if (simulator) a.use('/simulator', simulator.app);
       a.use(
         webhookRouter({
           ingest,
@@ -323,6 +385,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     models,
     encryption,
     services: { audit, auth, apiTokens, embedTokens, tenants, users, credentials, tickets, channels },
+    simulator,
     webhooks: { ingest, processor, platform: platformWebhook },
     jobs,
     bus,
@@ -339,6 +402,11 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       logger.info({ port, url: config.publicUrl, node: process.version }, 'listening');
+      if (simulator) {
+        (opts.announce ?? ((m: string) => process.stdout.write(`${m}\n`)))(
+          `WhatsApp runs on the built-in simulator. Chat as a customer: ${config.publicUrl}/simulator/_sim/phone`,
+        );
+      }
       return port;
     },
     stop() {
@@ -351,6 +419,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
         const timer = setTimeout(() => server.closeAllConnections(), config.shutdownTimeoutMs);
         await closed.catch(() => undefined);
         clearTimeout(timer);
+        await simulator?.close();
         await ingest.drain();
         await processor.stop();
         await jobs.stop();

@@ -54,6 +54,12 @@ export interface SeedInput {
   /** Create the approved sample templates (hello_world, order_update, spring_sale, …). Default true. */
   templates?: boolean;
   customers?: CustomerInput[];
+  /**
+   * Fixed ids, to restore a number the product already knows after a restart (the simulator keeps
+   * its state in memory only). Default: fresh ids.
+   */
+  wabaId?: string;
+  phoneNumberId?: string;
 }
 
 export interface SeedResult {
@@ -188,7 +194,7 @@ export class SimulatorControl {
   }
 
   createWaba(
-    input: { appId?: string; businessId?: string; businessName?: string; name?: string; subscribe?: boolean } = {},
+    input: { id?: string; appId?: string; businessId?: string; businessName?: string; name?: string; subscribe?: boolean } = {},
   ): SimWaba {
     const { state } = this.#ctx;
     let businessId = input.businessId;
@@ -196,8 +202,9 @@ export class SimulatorControl {
       businessId = businessId ?? graphId();
       state.businesses.set(businessId, { id: businessId, name: input.businessName ?? 'Simulated Business' });
     }
+    if (input.id && state.wabas.has(input.id)) throw new ControlError(`WABA ${input.id} already exists.`, 409);
     const waba: SimWaba = {
-      id: graphId(),
+      id: input.id ?? graphId(),
       name: input.name ?? input.businessName ?? 'Simulated WABA',
       businessId,
       currency: 'USD',
@@ -214,6 +221,7 @@ export class SimulatorControl {
   }
 
   createPhoneNumber(input: {
+    id?: string;
     wabaId: string;
     displayPhoneNumber?: string;
     verifiedName?: string;
@@ -228,8 +236,9 @@ export class SimulatorControl {
     const digits = input.displayPhoneNumber?.replace(/\D/g, '') || randomDisplayNumber(taken);
     if (taken.has(digits)) throw new ControlError(`Display number ${digits} is already in use.`, 409);
     const registered = input.registered ?? true;
+    if (input.id && state.phoneNumbers.has(input.id)) throw new ControlError(`Phone number ${input.id} already exists.`, 409);
     const phone: SimPhoneNumber = {
-      id: graphId(),
+      id: input.id ?? graphId(),
       wabaId: input.wabaId,
       displayPhoneNumber: digits,
       verifiedName: input.verifiedName ?? 'Simulated Business',
@@ -319,12 +328,14 @@ export class SimulatorControl {
           });
     if (input.callbackUrl !== undefined && app.callbackUrl !== input.callbackUrl) app.callbackUrl = input.callbackUrl;
     const waba = this.createWaba({
+      id: input.wabaId,
       appId: app.id,
       businessName: input.businessName ?? 'Lucky Shrub',
       name: input.wabaName,
       subscribe: input.subscribe,
     });
     const phone = this.createPhoneNumber({
+      id: input.phoneNumberId,
       wabaId: waba.id,
       displayPhoneNumber: input.displayPhoneNumber,
       verifiedName: input.verifiedName ?? input.businessName ?? 'Lucky Shrub',
