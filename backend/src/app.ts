@@ -64,9 +64,18 @@ export function createApp(deps: AppDeps): express.Express {
   );
   app.use(
     helmet({
+      // Embedded Signup: the Facebook SDK (script, login frames, Graph calls) loads only in the
+      // channel settings widget, and its popup must be able to message this page back — hence
+      // same-origin-allow-popups rather than helmet's same-origin.
       contentSecurityPolicy: {
-        directives: { 'connect-src': ["'self'", 'ws:', 'wss:'], 'frame-ancestors': ["'self'"] },
+        directives: {
+          'script-src': ["'self'", 'https://connect.facebook.net'],
+          'connect-src': ["'self'", 'ws:', 'wss:', 'https://graph.facebook.com', 'https://*.facebook.com'],
+          'frame-src': ["'self'", 'https://www.facebook.com', 'https://*.facebook.com'],
+          'frame-ancestors': ["'self'"],
+        },
       },
+      crossOriginOpenerPolicy: { policy: 'same-origin-allow-popups' },
       crossOriginResourcePolicy: { policy: 'cross-origin' },
     }),
   );

@@ -4,6 +4,7 @@ import '../team-members/team-members.ts';
 import '../api-tokens/api-tokens.ts';
 import '../audit-log/audit-log.ts';
 import '../embed-settings/embed-settings.ts';
+import '../channel-settings/channel-settings.ts';
 
 interface TenantOption {
   id: number;
@@ -76,6 +77,13 @@ export class WaConsole extends WaShell {
         render: soon('Contacts', 'Your contacts, tags and consent records are being built.'),
       },
       { path: 'bots', label: 'Bots', render: soon('Bots', 'The visual automation builder is being built.') },
+      {
+        path: 'settings/whatsapp',
+        label: 'WhatsApp numbers',
+        group: 'Settings',
+        allowed: this.#isAdmin,
+        render: needsTenant(() => html`<wa-channel-settings theme=${t}></wa-channel-settings>`),
+      },
       {
         path: 'settings/team',
         label: 'Team',

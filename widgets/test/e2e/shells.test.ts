@@ -36,6 +36,14 @@ async function settle(page: Page | Frame) {
   await page.waitForTimeout(150);
 }
 
+async function waitUntil(fn: () => Promise<boolean>, ms = 15_000) {
+  const end = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /** The deepest focused element, through shadow roots. */
 function focused(page: Page) {
   return page.evaluate(() => {
@@ -229,6 +237,29 @@ describe('console and admin shells in Chromium', function () {
     await ctx.close();
   });
 
+  it('connects a WhatsApp number through the Embedded Signup popup (the simulator stands in for Facebook)', async () => {
+    const { ctx, page, errors } = await newPage();
+    await page.goto(p.url + '/app/settings/whatsapp');
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await settle(page);
+    const widget = page.locator('wa-channel-settings');
+    // The demo workspace starts with its simulated number.
+    await widget.getByText('Demo Shop (simulated)').first().waitFor();
+    const before = await p.platform.models.Channel.count({ where: { tenantId: demoTenantId } });
+    const [popup] = await Promise.all([
+      ctx.waitForEvent('page'),
+      widget.getByRole('button', { name: 'Connect with Facebook' }).click(),
+    ]);
+    await popup.waitForLoadState();
+    await popup.getByRole('button', { name: 'Connect', exact: true }).click();
+    await waitUntil(async () => (await p.platform.models.Channel.count({ where: { tenantId: demoTenantId } })) === before + 1);
+    const added = await p.platform.models.Channel.findOne({ where: { tenantId: demoTenantId, kind: 'embedded_signup' } });
+    await widget.getByText(added!.displayPhoneNumber!.slice(-4), { exact: false }).first().waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'app-whatsapp-after-signup-light-1280.png'), fullPage: true });
+    expect(errors).to.deep.equal([]);
+    await ctx.close();
+  });
+
   it('hides API tokens and Audit log from an agent and refuses the deep link', async () => {
     const { ctx, page } = await newPage();
     await page.goto(p.url + '/app/settings/api-tokens');
@@ -375,7 +406,14 @@ describe('console and admin shells in Chromium', function () {
     await page.goto(p.url + '/app/inbox');
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page.locator('nav#nav').waitFor({ state: 'attached' });
-    for (const screen of ['inbox', 'settings/team', 'settings/api-tokens', 'settings/embedding', 'settings/audit-log']) {
+    for (const screen of [
+      'inbox',
+      'settings/whatsapp',
+      'settings/team',
+      'settings/api-tokens',
+      'settings/embedding',
+      'settings/audit-log',
+    ]) {
       await page.evaluate((src) => {
         document.body.innerHTML = `<iframe title="embedded" src="${src}" style="width:600px;height:700px;border:0"></iframe>`;
       }, `/app/${screen}`);
@@ -399,6 +437,7 @@ describe('console and admin shells in Chromium', function () {
           'campaigns',
           'contacts',
           'bots',
+          'settings/whatsapp',
           'settings/team',
           'settings/api-tokens',
           'settings/embedding',
@@ -432,6 +471,6 @@ describe('console and admin shells in Chromium', function () {
         }
       }
     }
-    expect(fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).to.be.at.least(52);
+    expect(fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).to.be.at.least(56);
   });
 });

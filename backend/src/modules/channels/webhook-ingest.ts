@@ -92,14 +92,19 @@ export class WebhookIngest {
     try {
       // One plain multi-row INSERT: building model instances per row costs more CPU than the
       // database round trip it shares.
-      const replacements: unknown[] = [];
+      const sequelize = this.#models.WebhookEvent.sequelize!;
+      // SQLite stores dates as text in Sequelize's format; the MySQL driver converts Date itself.
+      const sqlite = sequelize.getDialect() === 'sqlite';
+      const at = (d: Date) => (sqlite ? d.toISOString().replace('T', ' ').replace('Z', ' +00:00') : d);
+      const bind: unknown[] = [];
       const rows = batch.map((e) => {
-        replacements.push(e.source, e.channelId, e.tenantId, e.body, e.receivedAt, e.receivedAt);
-        return "(?, ?, ?, ?, ?, 'pending', 0, ?)";
+        const n = bind.push(e.source, e.channelId, e.tenantId, e.body, at(e.receivedAt), at(e.receivedAt));
+        return `($${n - 5}, $${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}, 'pending', 0, $${n})`;
       });
-      await this.#models.WebhookEvent.sequelize!.query(
+      // Bound parameters travel as values (prepared statement on MySQL): no escaping of bodies in JS.
+      await sequelize.query(
         `INSERT INTO webhook_events (source, channel_id, tenant_id, body, received_at, status, attempts, next_attempt_at) VALUES ${rows.join(', ')}`,
-        { replacements },
+        { bind },
       );
       this.#accepted += batch.length;
       for (const e of batch) e.resolve();
