@@ -20,6 +20,7 @@ import { EncryptionService, parseKeys } from '../backend/src/security/encryption
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const TARGET_RATE = Number(process.env.BENCH_RATE ?? 3000);
 const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const KEYS = 'bench:' + Buffer.alloc(32, 9).toString('base64');
 const APP_ID = '888000000000001';
@@ -86,13 +87,15 @@ function makeBodies(n: number, run: string) {
   });
 }
 
-async function load(url: string, bodies: { body: string; sig: string }[]) {
-  let i = 0;
+/** Closed loop (as fast as the server answers), or an open loop at `rate` requests/s. */
+async function load(url: string, bodies: { body: string; sig: string }[], rate?: number, offset = 0) {
+  let i = offset;
   const result = await autocannon({
     url,
     method: 'POST',
     connections: CONNECTIONS,
     duration: SECONDS,
+    ...(rate ? { overallRate: rate } : {}),
     headers: { 'content-type': 'application/json' },
     requests: [
       {
@@ -104,7 +107,8 @@ async function load(url: string, bodies: { body: string; sig: string }[]) {
     ],
   });
   return {
-    sent: i,
+    next: i,
+    sent: i - offset,
     ok: result['2xx'],
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
@@ -197,21 +201,37 @@ async function target(dialect: 'sqlite' | 'mysql') {
     log(`bench: ${dialect}: ${SECONDS}s at ${CONNECTIONS} connections`);
     const r = await load(`http://127.0.0.1:${port}/webhooks/whatsapp`, bodies);
     // Wait for the pipeline to drain (processing may lag acknowledgement).
-    const started = Date.now();
-    let stored = 0;
-    let processed = 0;
-    for (;;) {
-      stored = await models.WebhookEvent.count();
-      processed = await models.WebhookEvent.count({ where: { status: 'processed' } });
-      if (processed >= stored || Date.now() - started > 300_000) break;
-      await sleep(500);
-    }
-    const drainSeconds = (Date.now() - started) / 1000;
+    const drain = async () => {
+      const started = Date.now();
+      for (;;) {
+        const stored = await models.WebhookEvent.count();
+        const processed = await models.WebhookEvent.count({ where: { status: 'processed' } });
+        if (processed >= stored || Date.now() - started > 300_000)
+          return { stored, processed, seconds: (Date.now() - started) / 1000 };
+        await sleep(500);
+      }
+    };
+    const first = await drain();
+    // Latency at the target rate, not at saturation: an open loop offering TARGET_RATE events/s.
+    log(`bench: ${dialect}: ${SECONDS}s at ${TARGET_RATE} events/s`);
+    const rated = await load(`http://127.0.0.1:${port}/webhooks/whatsapp`, bodies, TARGET_RATE, r.next);
+    const second = await drain();
+    const { stored, processed } = second;
+    const drainSeconds = first.seconds;
     const messages = await models.WaMessage.count();
     const distinct = (await models.WaMessage.count({ distinct: true, col: 'wamid' })) as number;
-    const uniqueAcked = Math.min(r.ok, bodies.length);
+    const uniqueAcked = Math.min(r.ok + rated.ok, bodies.length);
+    const { next: _n, ...saturation } = r;
     return {
-      ...r,
+      ...saturation,
+      atTargetRate: {
+        offered: TARGET_RATE,
+        eventsPerSec: rated.eventsPerSec,
+        p50: rated.p50,
+        p99: rated.p99,
+        errors: rated.errors,
+        non2xx: rated.non2xx,
+      },
       stored,
       processed,
       drainSeconds: Math.round(drainSeconds * 10) / 10,
@@ -255,9 +275,18 @@ for (const dialect of ['sqlite', 'mysql'] as const) {
   const r = await target(dialect);
   out[dialect] = { ...r, ratioToBare: Math.round((r.eventsPerSec / Math.max(1, b.eventsPerSec)) * 1000) / 1000 };
 }
-const m = out.mysql as { eventsPerSec?: number; p99?: number; lost?: number; processedTwice?: number } | undefined;
-out.target = { eventsPerSec: 3000, p99Ms: 50 };
+const m = out.mysql as
+  | { eventsPerSec?: number; atTargetRate?: { eventsPerSec: number; p99: number }; lost?: number; processedTwice?: number }
+  | undefined;
+// Throughput is the closed-loop (saturation) rate; p99 is measured while 3,000 events/s are offered.
+out.target = { on: 'mysql', eventsPerSec: 3000, p99MsAt3000PerSec: 50, lost: 0, processedTwice: 0 };
 out.meetsTarget = Boolean(
-  m?.eventsPerSec && m.eventsPerSec >= 3000 && (m.p99 ?? 1e9) <= 50 && m.lost === 0 && m.processedTwice === 0,
+  m?.eventsPerSec &&
+  m.eventsPerSec >= 3000 &&
+  m.atTargetRate &&
+  m.atTargetRate.eventsPerSec >= 0.98 * TARGET_RATE &&
+  m.atTargetRate.p99 <= 50 &&
+  m.lost === 0 &&
+  m.processedTwice === 0,
 );
 process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -238,9 +238,18 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   const bus = createEventBus({ redisUrl: config.redisUrl, logger });
   await bus.ready();
 
-  const processor = new WebhookProcessor({ models, sequelize, logger, bus });
+  let lastCommit = 0;
+  const processor = new WebhookProcessor(
+    { models, sequelize, logger, bus },
+    { receiverBusy: () => Date.now() - lastCommit < 100 },
+  );
   onChannelsChange = () => processor.invalidateChannels();
-  const ingest = new WebhookIngest(models, logger, { onCommitted: () => processor.wake() });
+  const ingest = new WebhookIngest(models, logger, {
+    onCommitted: () => {
+      lastCommit = Date.now();
+      processor.wake();
+    },
+  });
 
   // Shared counters for rate limits when several instances run behind a load balancer.
   const limiterRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: false }) : null;

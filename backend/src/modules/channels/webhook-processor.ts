@@ -4,7 +4,7 @@
 // (sent < delivered < read < played; failed is terminal) whatever order the statuses arrive in.
 // A failed event is retried with back-off and, after the last attempt, stays visible as 'failed'.
 import crypto from 'node:crypto';
-import { Op, type Sequelize } from 'sequelize';
+import { Op, type QueryOptions, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
 import type { Logger } from '../../logger.ts';
 import type { EventBus } from '../../realtime/index.ts';
@@ -34,6 +34,13 @@ export interface ProcessorOptions {
   maxAttempts?: number;
   /** Back-off before retry n (1-based), in ms. */
   backoffMs?: (attempt: number) => number;
+  /**
+   * True while webhooks are pouring in. Acknowledging them fast matters more than processing them
+   * at once (Meta retries slow endpoints), so the processor then pauses between batches.
+   */
+  receiverBusy?: () => boolean;
+  /** The pause between batches while the receiver is busy (ms). */
+  yieldMs?: number;
 }
 
 interface ChannelRef {
@@ -79,6 +86,8 @@ export class WebhookProcessor {
       leaseMs: opts.leaseMs ?? 60_000,
       maxAttempts: opts.maxAttempts ?? 8,
       backoffMs: opts.backoffMs ?? ((n) => Math.min(2 ** (n - 1) * 2_000, 15 * 60_000)),
+      receiverBusy: opts.receiverBusy ?? (() => false),
+      yieldMs: opts.yieldMs ?? 150,
     };
   }
 
@@ -92,6 +101,9 @@ export class WebhookProcessor {
           n = await this.runOnce();
         } catch (err) {
           this.#logger.error({ err }, 'webhook processing round failed');
+        }
+        if (n > 0 && this.#running && this.#opts.receiverBusy()) {
+          await new Promise((resolve) => setTimeout(resolve, this.#opts.yieldMs));
         }
         if (n === 0 && this.#running) {
           await new Promise<void>((resolve) => {
@@ -161,7 +173,8 @@ export class WebhookProcessor {
       attributes: ['id'],
       where: claimable,
       order: [['id', 'ASC']],
-      limit: this.#opts.batchSize,
+      // Small batches while webhooks pour in keep each processing burst short.
+      limit: this.#opts.receiverBusy() ? Math.min(100, this.#opts.batchSize) : this.#opts.batchSize,
       raw: true,
     });
     if (candidates.length === 0) return [];
@@ -261,7 +274,7 @@ export class WebhookProcessor {
           transaction,
         });
         const seen = new Set(existing.map((r) => `${r.channelId}:${r.wamid}`));
-        await M.WaMessage.bulkCreate(messages, { ignoreDuplicates: true, transaction });
+        await this.#insertIgnore('wa_messages', messages, transaction);
         const fresh = new Map<number, { tenantId: number; wamids: string[] }>();
         for (const m of messages) {
           const key = `${m.channelId}:${m.wamid}`;
@@ -276,7 +289,8 @@ export class WebhookProcessor {
         }
       }
       if (statuses.length) {
-        await M.WaStatusEvent.bulkCreate(
+        await this.#insertIgnore(
+          'wa_status_events',
           statuses.map(({ channel, s }) => ({
             tenantId: channel.tenantId,
             channelId: channel.id,
@@ -285,11 +299,12 @@ export class WebhookProcessor {
             occurredAt: when(s.timestamp, now),
             payload: JSON.stringify(s),
           })),
-          { ignoreDuplicates: true, transaction },
+          transaction,
         );
         // A status for a message we have not recorded yet (sent by another path, or its row is
         // still being written) gets a placeholder row that the sender fills in later.
-        await M.WaMessage.bulkCreate(
+        await this.#insertIgnore(
+          'wa_messages',
           statuses.map(({ channel, s }) => ({
             tenantId: channel.tenantId,
             channelId: channel.id,
@@ -302,7 +317,7 @@ export class WebhookProcessor {
             status: 'accepted',
             occurredAt: when(s.timestamp, now),
           })),
-          { ignoreDuplicates: true, transaction },
+          transaction,
         );
         for (const { channel, s } of statuses) {
           const wamid = str(s.id)!;
@@ -346,6 +361,29 @@ export class WebhookProcessor {
       }
     });
     for (const p of published) await this.#publish(p.tenantId, p.type, p.data);
+  }
+
+  /**
+   * INSERT IGNORE / INSERT OR IGNORE of plain rows (camelCase keys → snake_case columns), without
+   * building a model instance per row: the unique indexes turn replays into no-ops.
+   */
+  async #insertIgnore(table: string, rows: Record<string, unknown>[], transaction: Transaction) {
+    if (rows.length === 0) return;
+    const now = new Date();
+    const withTimes = rows.map((r) => ({
+      ...r,
+      createdAt: now,
+      ...(table === 'wa_messages' ? { updatedAt: now } : {}),
+    }));
+    const snake = withTimes.map((r) =>
+      Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v ?? null])),
+    );
+    // Every row must name the same columns for one multi-row INSERT.
+    const columns = [...new Set(snake.flatMap((r) => Object.keys(r)))];
+    const uniform = snake.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? null])));
+    // `ignoreDuplicates` is honoured by every dialect's bulkInsert, though missing from its typings.
+    const options = { ignoreDuplicates: true, transaction } as QueryOptions;
+    await this.#sequelize.getQueryInterface().bulkInsert(table, uniform, options);
   }
 
   async #publish(tenantId: number, type: string, data: Json) {
