@@ -210,23 +210,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     }
   }
 
-  const definitions = [
-    ...(opts.jobDefinitions ?? jobDefinitions),
-    {
-      name: 'channels.refresh-health',
-      every: '15 minutes',
-      handler: async () => {
-        await channels.refreshAllHealth();
-      },
-    },
-    {
-      name: 'auth.purge-expired-sessions',
-      every: '1 hour',
-      handler: async () => {
-        await auth.purgeExpiredSessions();
-      },
-    },
-  ];
+  const definitions = opts.jobDefinitions ?? jobDefinitions({ auth, channels });
   const jobs = await createJobs({
     sequelize,
     redisUrl: config.redisUrl,
@@ -385,6 +369,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   const hub = createRealtimeHub({ server, path: '/ws', bus, logger, authenticate: authenticateSocket });
 
   let stopping = false;
+  let starting: Promise<void> | null = null;
   let stopped: Promise<void> | null = null;
 
   return {
@@ -402,11 +387,16 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     app,
     server,
     async listen() {
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(config.port, config.host, () => resolve());
-      });
-      await jobs.start();
+      starting = (async () => {
+        await new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.port, config.host, () => resolve());
+        });
+        await jobs.start();
+      })();
+      await starting;
+      // A signal may have arrived while jobs were starting: do not start more work then.
+      if (stopping) return config.port;
       if (config.jobs.enabled) processor.start();
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
@@ -422,6 +412,8 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       stopped ??= (async () => {
         stopping = true;
         logger.info('shutting down');
+        // Let a start in progress finish first, so nothing it opens outlives the shutdown.
+        await starting?.catch(() => undefined);
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await hub.close();

@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 import type { Sequelize } from 'sequelize';
 import type { Logger } from '../logger.ts';
 import { SqlBackend } from './sql-backend.ts';
-import { HEARTBEAT_JOB, jobDefinitions, type JobDefinition } from './registry.ts';
+import { HEARTBEAT_JOB, heartbeatJob, type JobDefinition } from './registry.ts';
 
 export type { JobContext, JobDefinition } from './registry.ts';
 
@@ -79,7 +79,7 @@ async function waitFor(condition: () => boolean, deadline: number): Promise<bool
 
 export async function createJobs(opts: CreateJobsOptions): Promise<Jobs> {
   const { logger } = opts;
-  const definitions = opts.definitions ?? jobDefinitions;
+  const definitions = opts.definitions ?? [heartbeatJob];
   const worker = opts.worker ?? true;
   const shutdownTimeoutMs = opts.shutdownTimeoutMs ?? 10_000;
   // Unique per instance: it is written as lastModifiedBy on claims, and Agenda ignores cross-process

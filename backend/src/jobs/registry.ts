@@ -1,6 +1,11 @@
 // The one list of background job definitions. Domain modules export their own `<domain>.jobs.ts`
-// arrays and are spread into `jobDefinitions` below; createJobs() registers whatever this list holds.
+// builders (given the services they need) and are spread into `jobDefinitions` below; createJobs()
+// registers whatever this list holds.
 import type { Logger } from '../logger.ts';
+import type { AuthService } from '../modules/auth/auth.service.ts';
+import type { ChannelsService } from '../modules/channels/channels.service.ts';
+import { authJobs } from '../modules/auth/auth.jobs.ts';
+import { channelsJobs } from '../modules/channels/channels.jobs.ts';
 
 export interface JobContext {
   /** Child logger already bound to the job name, id and attempt. Never log the payload. */
@@ -43,7 +48,11 @@ export const heartbeatJob = defineJob<void>({
   },
 });
 
-export const jobDefinitions: JobDefinition[] = [
-  heartbeatJob,
-  // ...inboxJobs, ...campaignJobs, (import from the domain modules' <domain>.jobs.ts)
-];
+export interface JobServices {
+  auth: AuthService;
+  channels: ChannelsService;
+}
+
+export function jobDefinitions(s: JobServices): JobDefinition[] {
+  return [heartbeatJob, ...authJobs(s.auth), ...channelsJobs(s.channels)];
+}

@@ -15,6 +15,17 @@ describe('tenant isolation', () => {
   });
   after(async () => tp.stop());
 
+  it('lists every model that carries a tenant id (so a new one cannot skip these tests)', () => {
+    // webhook_events is the platform's raw ingress: its tenant is known only after routing.
+    const PLATFORM_LEVEL = new Set(['webhook_events']);
+    const withTenant = Object.values(tp.platform.models)
+      .filter((m) => 'tenantId' in (m as typeof tp.platform.models.Channel).getAttributes())
+      .map((m) => m.getTableName() as string)
+      .filter((t) => !PLATFORM_LEVEL.has(t))
+      .sort();
+    expect(withTenant).to.deep.equal([...TENANT_OWNED_TABLES].sort());
+  });
+
   it('covers every tenant-owned table', () => {
     expect([...TENANT_OWNED_TABLES].sort()).to.deep.equal([
       'api_tokens',
