@@ -25,7 +25,7 @@ const UNDECLARED_PUBLIC = new Set([
   'POST /webhooks/whatsapp/:channelId',
 ]);
 
-function expectedAllowed(route: RouteDef, caller: Caller, kind: 'session' | 'api_token'): boolean {
+function expectedAllowed(route: RouteDef, caller: Caller, kind: 'session' | 'api_token' | 'embed'): boolean {
   if (route.access === 'public') return true;
   if (caller === 'anonymous') return false;
   if (route.access === 'visitor') return false;
@@ -143,6 +143,28 @@ describe('route × role matrix', function () {
         else if (allowed === denied)
           mismatches.push(
             `token:${role} ${route.method} ${route.path}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status}`,
+          );
+      }
+    }
+    expect(mismatches).to.deep.equal([]);
+  });
+
+  it('embed tokens: each role gets exactly what the matrix says on every route, from the allowed origin', async () => {
+    const origin = 'https://shop.example';
+    const mismatches: string[] = [];
+    for (const role of ['agent', 'manager', 'admin'] as const) {
+      const minted = await g.users.admin.client.post('/api/v1/embed-tokens', { origin, role, userId: g.users[role].id });
+      expect(minted.status, minted.text).to.equal(201);
+      const widget = tp.client().bearer(minted.body.token).withHeaders({ origin });
+      for (const route of tp.platform.routes) {
+        if (route.path === '/api/v1/auth/login' || route.path === '/api/v1/auth/setup') continue;
+        const res = await call(widget, route);
+        const allowed = expectedAllowed(route, role, 'embed');
+        const denied = res.status === 401 || res.status === 403;
+        if (res.status >= 500) mismatches.push(`embed:${role} ${route.method} ${route.path}: ${res.status}`);
+        else if (allowed === denied)
+          mismatches.push(
+            `embed:${role} ${route.method} ${route.path}: expected ${allowed ? 'allowed' : 'denied'}, got ${res.status}`,
           );
       }
     }
