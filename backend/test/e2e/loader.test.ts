@@ -7,20 +7,12 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { freePort, startPlatform, type TestPlatform } from '../helpers/platform.ts';
+import { launchChromium } from '../helpers/chromium.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const DIST = path.join(ROOT, 'dist/w');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 type Entry = { file: string; imports: string[] };
 type Manifest = { version: string } & Record<string, Entry | string>;
@@ -83,7 +75,7 @@ describe('script-tag loader in Chromium', function () {
       },
     });
     // Playwright gives the browser a fresh temporary profile of its own.
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext();
     page = await context.newPage();
     requests = [];

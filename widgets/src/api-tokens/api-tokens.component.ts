@@ -4,6 +4,7 @@ import { Task, initialState } from '@lit/task';
 import { WaElement } from '../shared/base-element.ts';
 import { ui, errorMessage, formatTime } from '../shared/ui.styles.ts';
 import { styles } from './api-tokens.styles.ts';
+import { copyText } from '../shared/clipboard.ts';
 
 export interface ApiToken {
   id: number;
@@ -280,15 +281,7 @@ export class WaApiTokens extends WaElement {
 
   async #copy() {
     if (!this._secret) return;
-    try {
-      await navigator.clipboard.writeText(this._secret.token);
-      this._copied = true;
-    } catch {
-      // Clipboard blocked (permissions, insecure context): select the text so Ctrl+C works.
-      const el = this.renderRoot.querySelector('[data-token]');
-      if (el) getSelection()?.selectAllChildren(el);
-      this.host?.toast('Copy was blocked by the browser: the token is selected, press Ctrl+C.', { kind: 'info' });
-    }
+    this._copied = await copyText(this._secret.token, this.renderRoot.querySelector('[data-token]'), this.host, 'token');
   }
 
   async #revoke(t: ApiToken) {

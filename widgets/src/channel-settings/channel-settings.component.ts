@@ -6,6 +6,7 @@ import { ApiError } from '../shared/api-client.ts';
 import { ui, errorMessage, formatTime } from '../shared/ui.styles.ts';
 import { loadFacebookSdk } from './facebook-sdk.ts';
 import { styles } from './channel-settings.styles.ts';
+import { copyText } from '../shared/clipboard.ts';
 
 export interface ChannelHealth {
   /** GREEN, YELLOW, RED or UNKNOWN. */
@@ -1063,15 +1064,7 @@ Hello! This is a test message from our WhatsApp number.</textarea>
   }
 
   async #copy(text: string, key: string) {
-    try {
-      await navigator.clipboard.writeText(text);
-      this._copied = key;
-    } catch {
-      // Clipboard blocked (permissions, insecure context): select the text so Ctrl+C works.
-      const el = this.renderRoot.querySelector(`[data-copy="${key}"]`);
-      if (el) getSelection()?.selectAllChildren(el);
-      this.host?.toast('Copy was blocked by the browser: the text is selected, press Ctrl+C.', { kind: 'info' });
-    }
+    if (await copyText(text, this.renderRoot.querySelector(`[data-copy="${key}"]`), this.host)) this._copied = key;
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { Task, initialState } from '@lit/task';
 import { WaElement } from '../shared/base-element.ts';
 import { ui, errorMessage } from '../shared/ui.styles.ts';
 import { styles } from './embed-settings.styles.ts';
+import { copyText } from '../shared/clipboard.ts';
 
 export interface TenantEmbedding {
   id: number;
@@ -252,14 +253,7 @@ export class WaEmbedSettings extends WaElement {
   }
 
   async #copy(text: string, what: 'key' | 'snippet') {
-    try {
-      await navigator.clipboard.writeText(text);
-      this._copied = what;
-    } catch {
-      // Clipboard blocked (permissions, insecure context): select the text so Ctrl+C works.
-      const el = this.renderRoot.querySelector(what === 'key' ? '[data-key]' : '[data-snippet]');
-      if (el) getSelection()?.selectAllChildren(el);
-      this.host?.toast('Copy was blocked by the browser: the text is selected, press Ctrl+C.', { kind: 'info' });
-    }
+    const shown = this.renderRoot.querySelector(what === 'key' ? '[data-key]' : '[data-snippet]');
+    if (await copyText(text, shown, this.host, what)) this._copied = what;
   }
 }

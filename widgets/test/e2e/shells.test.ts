@@ -5,23 +5,15 @@ import { expect } from 'chai';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { startPlatform, type TestPlatform } from '../../../backend/test/helpers/platform.ts';
+import { launchChromium } from '../../../backend/test/helpers/chromium.ts';
 
 const ADMIN_EMAIL = 'owner@example.com';
 const ADMIN_PASSWORD = 'correct horse battery staple';
 const AGENT_EMAIL = 'agent@example.com';
 const AGENT_PASSWORD = 'agent password 123';
 const SHOTS = path.resolve('test-results/screenshots');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** Waits until no skeleton or loading indicator is left anywhere, shadow roots included. */
 async function settle(page: Page | Frame) {
@@ -68,7 +60,7 @@ describe('console and admin shells in Chromium', function () {
   before(async function () {
     if (!fs.existsSync('dist/w')) execFileSync('npx', ['rollup', '-c'], { stdio: 'inherit' });
     p = await startPlatform({ env: { ADMIN_EMAIL, ADMIN_PASSWORD, DEMO: '1' } });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     fs.mkdirSync(SHOTS, { recursive: true });
 
     // The agent is created through the API, as an admin would.

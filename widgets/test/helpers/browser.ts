@@ -9,8 +9,9 @@ import { dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import { build } from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type * as SharedExports from '../../src/shared/index.ts';
+import { launchChromium } from '../../../backend/test/helpers/chromium.ts';
 
 declare global {
   interface Window {
@@ -25,16 +26,6 @@ const sharedDir = join(widgetsDir, 'src/shared');
 
 /** What every page loads unless told otherwise: the shared exports and the tag registrations. */
 export const defaultEntries = [join(sharedDir, 'index.ts'), join(sharedDir, 'elements.ts')];
-
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 export interface FakeRequest {
   method: string;
@@ -136,8 +127,7 @@ const openPages = new Set<OpenedPage>();
 
 async function getBrowser(): Promise<Browser> {
   if (browser?.isConnected()) return browser;
-  launching ??= chromium
-    .launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS })
+  launching ??= launchChromium()
     .then((b) => (browser = b))
     .finally(() => (launching = null));
   return launching;
