@@ -167,11 +167,14 @@ describe('<wa-channel-settings>', function () {
   it("connects manually with the exact body, shows WhatsApp's refusal inline and leaves no token in the page", async function () {
     let listed: unknown[] = [];
     let attempt = 0;
+    // The first answer waits until the test has seen the busy state (no race on a slow machine).
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
     const { page, widget, requests } = await openWidget({
       'GET /api/v1/channels': () => ({ body: { items: listed } }),
       'POST /api/v1/channels': async () => {
-        await delay(150); // long enough to see the busy state
         if (++attempt === 1) {
+          await released;
           return {
             status: 400,
             body: {
@@ -199,6 +202,7 @@ describe('<wa-channel-settings>', function () {
     const busy = dialog.getByRole('button', { name: 'Checking with WhatsApp…' });
     await busy.waitFor();
     expect(await busy.isDisabled()).to.equal(true);
+    release();
     const alert = dialog.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).to.contain('WhatsApp refused the access token: it is invalid or expired.');
@@ -335,6 +339,7 @@ describe('<wa-channel-settings>', function () {
       event: 'FINISH',
       data: { phone_number_id: '200000000000001', waba_id: '300000000000001' },
     });
+    await waitFor(() => calls(requests, 'POST', '/api/v1/channels/embedded-signup').length === 1, 5000, 'the POST');
     await delay(150);
     expect(calls(requests, 'POST', '/api/v1/channels/embedded-signup')).to.have.length(1);
   });
@@ -473,8 +478,7 @@ describe('<wa-channel-settings>', function () {
     expect(await button.getAttribute('aria-describedby')).to.equal('signup-unavailable');
     await button.click({ force: true }); // Playwright refuses aria-disabled buttons; a user can still press it
     expect(await button.evaluate((b) => b.matches(':focus'))).to.equal(true);
-    await delay(100);
-    expect(calls(requests, 'GET', '/api/v1/channels/signup-config')).to.have.length(1);
+    await waitFor(() => calls(requests, 'GET', '/api/v1/channels/signup-config').length === 1, 5000, 'the config request');
   });
 
   it('sends a test message with { to, text } from the dialog and says where it went', async function () {
