@@ -6,6 +6,7 @@ import { startPlatform, type TestPlatform } from '../helpers/platform.ts';
 import { createTenantGraph, type TenantGraph } from '../factories/tenant-graph.ts';
 import { waitFor } from './helpers.ts';
 import type { Simulator } from '../../src/whatsapp/simulator/index.ts';
+import { windowFrom } from '../../src/modules/channels/index.ts';
 
 describe('WhatsApp channels with the built-in simulator', function () {
   this.timeout(60_000);
@@ -198,6 +199,8 @@ describe('WhatsApp channels with the built-in simulator', function () {
       const said = [1, 2, 3].map((i) =>
         sim.control.customerSays({ phoneNumberId: ch.phoneNumberId, from: '447700900123', type: 'text', text: `burst ${i}` }),
       );
+      // The reply is free-form: it needs the customer's message on record (the service window).
+      await inbound(said[0].wamid);
       const sent = await a.users.admin.client.post(`/api/v1/channels/${ch.id}/test-message`, {
         to: '+44 7700 900123',
         text: 'hi!',
@@ -216,6 +219,31 @@ describe('WhatsApp channels with the built-in simulator', function () {
     } finally {
       sim.control.setFaults({ duplicate: false, outOfOrder: false, batch: false });
     }
+  });
+
+  it('sends a free-form message only inside the 24-hour customer service window', async () => {
+    const list = await a.users.admin.client.get('/api/v1/channels');
+    const ch = list.body.items[0];
+    const customer = '447700900777';
+    const send = () =>
+      a.users.admin.client.post(`/api/v1/channels/${ch.id}/test-message`, { to: `+${customer}`, text: 'hello?' });
+    const sentBefore = sim.control.sentMessages({ phoneNumberId: ch.phoneNumberId }).length;
+
+    const never = await send();
+    expect(never.status).to.equal(409);
+    expect(never.body.error.code).to.equal('service_window_closed');
+    expect(never.body.error.message).to.match(/has not written to this number yet.*approved templates/);
+    expect(sim.control.sentMessages({ phoneNumberId: ch.phoneNumberId }).length, 'nothing reached WhatsApp').to.equal(sentBefore);
+
+    const said = sim.control.customerSays({ phoneNumberId: ch.phoneNumberId, from: customer, type: 'text', text: 'hi there' });
+    const row = await inbound(said.wamid);
+    expect((await send()).status).to.equal(200);
+
+    // 24 hours and one second later the window is closed again.
+    await row.update({ occurredAt: new Date(Date.now() - 24 * 3600_000 - 1000) });
+    const late = await send();
+    expect(late.status).to.equal(409);
+    expect(late.body.error.message).to.match(/more than 24 hours ago/);
   });
 
   it('stores nothing that arrives with a bad signature (the simulator retries it)', async () => {
@@ -274,5 +302,20 @@ describe('the built-in simulator across restarts', function () {
       await second.stop();
       await db.cleanup();
     }
+  });
+});
+
+describe('the 24-hour service window rule', () => {
+  const t0 = new Date('2026-11-25T10:00:00.000Z');
+  it('is open right after the customer wrote and until just before 24 hours have passed', () => {
+    expect(windowFrom(t0, new Date(t0.getTime() + 1000)).open).to.equal(true);
+    expect(windowFrom(t0, new Date(t0.getTime() + 24 * 3600_000 - 1)).open).to.equal(true);
+  });
+  it('is closed at exactly 24 hours, after it, and when the customer never wrote', () => {
+    const at24 = windowFrom(t0, new Date(t0.getTime() + 24 * 3600_000));
+    expect(at24.open).to.equal(false);
+    expect(at24.closesAt!.toISOString()).to.equal('2026-11-26T10:00:00.000Z');
+    expect(windowFrom(t0, new Date(t0.getTime() + 25 * 3600_000)).open).to.equal(false);
+    expect(windowFrom(null)).to.deep.equal({ open: false, closesAt: null, lastInboundAt: null });
   });
 });

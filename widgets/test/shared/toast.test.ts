@@ -68,11 +68,11 @@ describe('wa-toast-region', function () {
     const dismissed = await recordDismissals(page);
     await page.evaluate(() => {
       const region = document.querySelector('wa-toast-region')!;
-      region.show('Quick', { duration: 250 });
+      region.show('Quick', { duration: 1500 });
       region.show('Sticky', { duration: 0 });
     });
     expect(await toasts(page).count()).to.equal(2);
-    await waitFor(async () => (await toasts(page).count()) === 1, 3000, 'the quick toast to leave');
+    await waitFor(async () => (await toasts(page).count()) === 1, 6000, 'the quick toast to leave');
     expect(await toasts(page).textContent()).to.include('Sticky');
     await delay(400);
     expect(await toasts(page).count()).to.equal(1);

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.ts';
 import type { AuditService } from '../audit/index.ts';
 import { GraphApiError, GraphClient, exchangeCode } from '../../whatsapp/index.ts';
 import type { ChannelInstance, ChannelKind } from './channel.model.ts';
+import { assertWindowOpen, serviceWindow } from './service-window.ts';
 
 export const TOKEN_CONTEXT = 'channels.access_token';
 export const SECRET_CONTEXT = 'channels.app_secret';
@@ -277,6 +278,8 @@ export class ChannelsService {
   async sendTest(ctx: TenantContext, id: number, input: { to: string; text: string }) {
     const c = await this.#own(ctx, id);
     if (c.status !== 'active') throw new AppError(409, 'channel_disconnected', 'This number is disconnected.');
+    // A text is free-form: only inside the customer service window (templates arrive with the inbox).
+    assertWindowOpen(await serviceWindow(this.#d.models, { tenantId: c.tenantId, channelId: c.id, waId: input.to }));
     let sent;
     try {
       sent = await this.graphFor(c).send(c.phoneNumberId, { to: input.to, type: 'text', text: { body: input.text } });

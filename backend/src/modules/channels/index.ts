@@ -5,3 +5,4 @@ export { channelsRoutes } from './channels.routes.ts';
 export { webhookRouter, type WebhookSecrets } from './webhooks.routes.ts';
 export { WebhookIngest, verifySignature } from './webhook-ingest.ts';
 export { WebhookProcessor, STATUS_RANK, statusesBelow } from './webhook-processor.ts';
+export { serviceWindow, windowFrom, assertWindowOpen, SERVICE_WINDOW_MS, type ServiceWindow } from './service-window.ts';
