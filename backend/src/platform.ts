@@ -44,6 +44,7 @@ import {
   webhookRouter,
 } from './modules/channels/index.ts';
 import { createSimulator, type Simulator } from './whatsapp/simulator/index.ts';
+import { InboxService, inboxRoutes } from './modules/inbox/index.ts';
 import { DEMO_SLUG } from './bootstrap.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
@@ -266,6 +267,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     }),
     ...visitorRoutes({ visitors, tenants, limiter: visitorSessionRateLimit(config.visitorSessionsPerMinute, limiterRedis) }),
     ...channelsRoutes(channels, { simulatorSignupUrl: simulated ? `${config.publicUrl}/simulator/_sim/embedded-signup` : null }),
+    ...inboxRoutes(new InboxService(models)),
     ...tenantsRoutes(tenants, users),
     ...usersRoutes(users),
     ...credentialsRoutes(credentials),

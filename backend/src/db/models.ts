@@ -13,6 +13,7 @@ import { defineChannel } from '../modules/channels/channel.model.ts';
 import { defineWebhookEvent } from '../modules/channels/webhook-event.model.ts';
 import { defineWaMessage } from '../modules/channels/wa-message.model.ts';
 import { defineWaStatusEvent } from '../modules/channels/wa-status-event.model.ts';
+import { defineConversation } from '../modules/inbox/conversation.model.ts';
 
 export function createModels(sequelize: Sequelize) {
   const models = {
@@ -28,6 +29,7 @@ export function createModels(sequelize: Sequelize) {
     WebhookEvent: defineWebhookEvent(sequelize),
     WaMessage: defineWaMessage(sequelize),
     WaStatusEvent: defineWaStatusEvent(sequelize),
+    Conversation: defineConversation(sequelize),
   };
   models.Membership.belongsTo(models.User, { foreignKey: 'userId', as: 'user' });
   models.Membership.belongsTo(models.Tenant, { foreignKey: 'tenantId', as: 'tenant' });
@@ -56,4 +58,5 @@ export const TENANT_OWNED_TABLES = [
   'channels',
   'wa_messages',
   'wa_status_events',
+  'conversations',
 ] as const;

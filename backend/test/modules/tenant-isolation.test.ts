@@ -31,6 +31,7 @@ describe('tenant isolation', () => {
       'api_tokens',
       'audit_logs',
       'channels',
+      'conversations',
       'credentials',
       'memberships',
       'wa_messages',

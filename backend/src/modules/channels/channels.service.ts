@@ -309,6 +309,12 @@ export class ChannelsService {
       { type: 'text', payload },
       { where: { channelId: c.id, wamid: sent.wamid, type: 'unknown' } },
     );
+    // The reply belongs to the customer's conversation (there is one: the window was open).
+    const conv = await this.#d.models.Conversation.findOne({ where: { channelId: c.id, customerKey: sent.waId ?? input.to } });
+    if (conv) {
+      await this.#d.models.WaMessage.update({ conversationId: conv.id }, { where: { channelId: c.id, wamid: sent.wamid } });
+      await conv.update({ lastMessageAt: now, preview: input.text.slice(0, 250) });
+    }
     return { wamid: sent.wamid, to: sent.waId ?? input.to };
   }
 

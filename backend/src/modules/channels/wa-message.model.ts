@@ -24,6 +24,7 @@ export interface WaMessageAttrs {
   bizOpaqueCallbackData: string | null;
   occurredAt: Date;
   webhookEventId: number | null;
+  conversationId: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -39,6 +40,7 @@ export type WaMessageCreation = Optional<
   | 'pricing'
   | 'bizOpaqueCallbackData'
   | 'webhookEventId'
+  | 'conversationId'
   | 'createdAt'
   | 'updatedAt'
 >;
@@ -66,6 +68,7 @@ export function defineWaMessage(sequelize: Sequelize) {
       bizOpaqueCallbackData: { type: DataTypes.STRING(512), allowNull: true },
       occurredAt: { type: DataTypes.DATE(3), allowNull: false },
       webhookEventId: { type: DataTypes.BIGINT, allowNull: true },
+      conversationId: { type: DataTypes.BIGINT, allowNull: true },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },

@@ -10,6 +10,7 @@ import type { Logger } from '../../logger.ts';
 import type { EventBus } from '../../realtime/index.ts';
 import type { WebhookEventInstance } from './webhook-event.model.ts';
 import type { WaMessageCreation } from './wa-message.model.ts';
+import { previewOf, recordInbound } from '../inbox/conversations.ts';
 
 export const STATUS_RANK: Readonly<Record<string, number>> = {
   accepted: 0,
@@ -265,26 +266,38 @@ export class WebhookProcessor {
 
     await this.#sequelize.transaction(async (transaction) => {
       if (messages.length) {
-        // Which of these are new decides what is announced in real time; the unique index decides
-        // what is stored, so a replay of the same event changes nothing.
-        const existing = await M.WaMessage.findAll({
-          attributes: ['channelId', 'wamid'],
-          where: { wamid: messages.map((m) => m.wamid) },
-          raw: true,
+        await this.#insertIgnore('wa_messages', messages, transaction);
+        // The unique index kept the first copy of each message; the rows this batch's events wrote
+        // (and that no conversation holds yet) are the new ones. Only they count as unread and are
+        // announced, so a replay of the same event changes nothing.
+        const eventIds = plans.map((p) => p.event.id);
+        const fresh = await M.WaMessage.findAll({
+          attributes: ['tenantId', 'channelId', 'wamid', 'waId', 'userId', 'profileName', 'occurredAt', 'type', 'payload'],
+          where: { webhookEventId: eventIds, direction: 'in', conversationId: null },
           transaction,
         });
-        const seen = new Set(existing.map((r) => `${r.channelId}:${r.wamid}`));
-        await this.#insertIgnore('wa_messages', messages, transaction);
-        const fresh = new Map<number, { tenantId: number; wamids: string[] }>();
-        for (const m of messages) {
-          const key = `${m.channelId}:${m.wamid}`;
-          if (seen.has(key)) continue;
-          seen.add(key);
-          const g = fresh.get(m.channelId) ?? { tenantId: m.tenantId, wamids: [] };
+        await recordInbound(
+          this.#sequelize,
+          M,
+          fresh.map((m) => ({
+            tenantId: m.tenantId,
+            channelId: m.channelId,
+            wamid: m.wamid,
+            waId: m.waId,
+            userId: m.userId,
+            profileName: m.profileName,
+            occurredAt: m.occurredAt,
+            preview: previewOf(m.type, JSON.parse(m.payload) as Record<string, unknown>),
+          })),
+          transaction,
+        );
+        const byChannel = new Map<number, { tenantId: number; wamids: string[] }>();
+        for (const m of fresh) {
+          const g = byChannel.get(m.channelId) ?? { tenantId: m.tenantId, wamids: [] };
           g.wamids.push(m.wamid);
-          fresh.set(m.channelId, g);
+          byChannel.set(m.channelId, g);
         }
-        for (const [channelId, g] of fresh) {
+        for (const [channelId, g] of byChannel) {
           published.push({ tenantId: g.tenantId, type: 'whatsapp.message.received', data: { channelId, wamids: g.wamids } });
         }
       }

@@ -1,0 +1,121 @@
+// Keeps conversations current as messages arrive: one conversation per customer and number, its
+// last activity, unread count and customer-service-window expiry. Called inside the webhook
+// processor's transaction with only the messages this batch stored for the first time, so a replayed
+// webhook never counts twice.
+import { Op, type Sequelize, type Transaction } from 'sequelize';
+import type { Models } from '../../db/models.ts';
+import { SERVICE_WINDOW_MS } from '../channels/service-window.ts';
+
+export interface InboundForConversation {
+  tenantId: number;
+  channelId: number;
+  wamid: string;
+  waId: string | null;
+  userId: string | null;
+  profileName: string | null;
+  occurredAt: Date;
+  preview: string | null;
+}
+
+/** A short human preview of a WhatsApp message object, for conversation lists. */
+export function previewOf(type: string, payload: Record<string, unknown>): string {
+  const o = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+  const text =
+    type === 'text'
+      ? o(payload.text).body
+      : type === 'interactive'
+        ? (o(o(payload.interactive).button_reply).title ?? o(o(payload.interactive).list_reply).title)
+        : type === 'button'
+          ? o(payload.button).text
+          : ['image', 'video', 'document'].includes(type)
+            ? (o(payload[type]).caption ?? o(payload[type]).filename)
+            : type === 'reaction'
+              ? o(payload.reaction).emoji
+              : type === 'location'
+                ? (o(payload.location).name ?? 'Location')
+                : null;
+  const label: Record<string, string> = {
+    image: 'Photo',
+    video: 'Video',
+    audio: o(payload.audio).voice ? 'Voice message' : 'Audio',
+    document: 'Document',
+    sticker: 'Sticker',
+    contacts: 'Contact card',
+    order: 'Order',
+    location: 'Location',
+  };
+  const s = typeof text === 'string' && text ? text : (label[type] ?? type);
+  return s.length > 250 ? `${s.slice(0, 249)}…` : s;
+}
+
+export async function recordInbound(
+  sequelize: Sequelize,
+  models: Models,
+  rows: InboundForConversation[],
+  transaction: Transaction,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const groups = new Map<string, InboundForConversation[]>();
+  for (const r of rows) {
+    const key = r.waId ?? r.userId;
+    if (!key) continue;
+    const k = `${r.channelId}\u0000${key}`;
+    groups.set(k, [...(groups.get(k) ?? []), r]);
+  }
+  const now = new Date();
+  for (const [k, list] of groups) {
+    const customerKey = k.split('\u0000')[1];
+    // Same-second messages: the later arrival wins.
+    const latest = list.reduce((a, b) => (b.occurredAt >= a.occurredAt ? b : a));
+    const { tenantId, channelId } = latest;
+    // Create it if this is the customer's first message; the unique index keeps one per customer.
+    const options = { ignoreDuplicates: true, transaction } as Parameters<
+      ReturnType<Sequelize['getQueryInterface']>['bulkInsert']
+    >[2];
+    await sequelize.getQueryInterface().bulkInsert(
+      'conversations',
+      [
+        {
+          tenant_id: tenantId,
+          channel_id: channelId,
+          customer_key: customerKey,
+          wa_id: latest.waId,
+          user_id: latest.userId,
+          profile_name: latest.profileName,
+          status: 'open',
+          unread_count: 0,
+          last_message_at: latest.occurredAt,
+          last_inbound_at: null,
+          window_expires_at: null,
+          preview: latest.preview,
+          created_at: now,
+          updated_at: now,
+        },
+      ],
+      options,
+    );
+    const conv = await models.Conversation.findOne({ where: { channelId, customerKey }, transaction });
+    if (!conv) continue;
+    const newer = !conv.lastInboundAt || latest.occurredAt > conv.lastInboundAt;
+    await conv.increment('unreadCount', { by: list.length, transaction });
+    await conv.update(
+      {
+        // A new message reopens a resolved conversation.
+        status: conv.status === 'resolved' ? 'open' : conv.status,
+        ...(latest.occurredAt >= conv.lastMessageAt ? { lastMessageAt: latest.occurredAt, preview: latest.preview } : {}),
+        ...(newer
+          ? {
+              lastInboundAt: latest.occurredAt,
+              windowExpiresAt: new Date(latest.occurredAt.getTime() + SERVICE_WINDOW_MS),
+              profileName: latest.profileName ?? conv.profileName,
+            }
+          : {}),
+      },
+      { transaction },
+    );
+    await models.WaMessage.update(
+      { conversationId: conv.id },
+      { where: { channelId, wamid: { [Op.in]: list.map((r) => r.wamid) } }, transaction },
+    );
+  }
+}
