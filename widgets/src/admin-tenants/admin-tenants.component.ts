@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { Task, initialState } from '@lit/task';
 import { WaElement } from '../shared/base-element.ts';
@@ -44,6 +44,7 @@ export class WaAdminTenants extends WaElement {
     _more: { state: true },
     _next: { state: true },
   };
+  static override modals = { _confirm: 'confirm' };
 
   declare status: '' | 'active' | 'suspended';
   declare q: string;
@@ -291,15 +292,6 @@ export class WaAdminTenants extends WaElement {
           : nothing
       }
     </dialog>`;
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    if (changed.has('_confirm')) {
-      const d = this.#dialog('confirm');
-      if (this._confirm && d && !d.open) d.showModal();
-      if (!this._confirm && d?.open) d.close();
-    }
   }
 
   #dialog(id: string) {

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { Task, initialState } from '@lit/task';
 import { WaElement } from '../shared/base-element.ts';
@@ -38,6 +38,7 @@ export class WaApiTokens extends WaElement {
     _copied: { state: true },
     _confirm: { state: true },
   };
+  static override modals = { _confirm: 'confirm', _secret: 'secret' };
 
   declare _formError: string | null;
   declare _busy: boolean;
@@ -227,19 +228,6 @@ export class WaApiTokens extends WaElement {
           : nothing
       }
     </dialog>`;
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    for (const [prop, id] of [
-      ['_confirm', 'confirm'],
-      ['_secret', 'secret'],
-    ] as const) {
-      if (!changed.has(prop)) continue;
-      const d = this.#dialog(id);
-      if (this[prop] && d && !d.open) d.showModal();
-      if (!this[prop] && d?.open) d.close();
-    }
   }
 
   #dialog(id: string) {

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { Task, initialState } from '@lit/task';
 import { WaElement } from '../shared/base-element.ts';
@@ -185,6 +185,7 @@ export class WaChannelSettings extends WaElement {
     _signupError: { state: true },
     _signupConfig: { state: true },
   };
+  static override modals = { _confirm: 'confirm', _testFor: 'test' };
 
   declare _busy: boolean;
   declare _formError: string | null;
@@ -1068,19 +1069,6 @@ Hello! This is a test message from our WhatsApp number.</textarea>
   }
 
   // ---------------------------------------------------------------------------------------------
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    for (const [prop, id] of [
-      ['_confirm', 'confirm'],
-      ['_testFor', 'test'],
-    ] as const) {
-      if (!changed.has(prop)) continue;
-      const d = this.#dialog(id);
-      if (this[prop] && d && !d.open) d.showModal();
-      if (!this[prop] && d?.open) d.close();
-    }
-  }
 
   #dialog(id: string) {
     return this.renderRoot.querySelector<HTMLDialogElement>(`#${id}`);

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { Task, initialState } from '@lit/task';
 import { WaElement } from '../shared/base-element.ts';
@@ -33,6 +33,7 @@ export class WaEmbedSettings extends WaElement {
     _confirmRotate: { state: true },
     _copied: { state: true },
   };
+  static override modals = { _confirmRotate: 'confirm' };
 
   declare _originError: string | null;
   declare _busy: boolean;
@@ -180,14 +181,6 @@ export class WaEmbedSettings extends WaElement {
         <button class="btn danger" ?disabled=${this._busy} @click=${this.#rotate}>Replace key</button>
       </div>
     </dialog>`;
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    if (!changed.has('_confirmRotate')) return;
-    const d = this.renderRoot.querySelector<HTMLDialogElement>('#confirm');
-    if (this._confirmRotate && d && !d.open) d.showModal();
-    if (!this._confirmRotate && d?.open) d.close();
   }
 
   #addOrigin(e: SubmitEvent, t: TenantEmbedding) {

@@ -1,7 +1,7 @@
 // The base element of every widget: token styles, a `theme` attribute, and the API client and host
 // bridge arriving through @lit/context (a shell provides them; a standalone widget gets its own root
 // from the loader). Decorators are avoided so the sources stay erasable TypeScript.
-import { LitElement, type CSSResultGroup } from 'lit';
+import { LitElement, type CSSResultGroup, type PropertyValues } from 'lit';
 import { ContextConsumer } from '@lit/context';
 import { apiContext, hostContext } from './context.ts';
 import type { ApiClient } from './api-client.ts';
@@ -17,6 +17,25 @@ export class WaElement extends LitElement {
 
   /** `light`, `dark`, or unset to follow prefers-color-scheme (and the host bridge's choice). */
   declare theme: ThemeName | undefined;
+
+  /**
+   * Modal dialogs driven by state: property name → id of a `<dialog>` in the shadow root. The dialog
+   * opens (as a modal, so focus is trapped and Escape closes it) while the property is truthy and
+   * closes when it is cleared.
+   */
+  static modals: Readonly<Record<string, string>> = {};
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    const modals = (this.constructor as typeof WaElement).modals;
+    for (const [prop, id] of Object.entries(modals)) {
+      if (!changed.has(prop)) continue;
+      const d = this.renderRoot.querySelector<HTMLDialogElement>(`#${id}`);
+      const want = Boolean((this as unknown as Record<string, unknown>)[prop]);
+      if (want && d && !d.open) d.showModal();
+      if (!want && d?.open) d.close();
+    }
+  }
 
   readonly #api = new ContextConsumer(this, { context: apiContext, subscribe: true, callback: () => this.contextChanged() });
   readonly #host = new ContextConsumer(this, { context: hostContext, subscribe: true, callback: () => this.contextChanged() });

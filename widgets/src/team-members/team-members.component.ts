@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { Task, initialState } from '@lit/task';
 import { WaElement } from '../shared/base-element.ts';
@@ -36,6 +36,7 @@ export class WaTeamMembers extends WaElement {
     _busy: { state: true },
     _confirm: { state: true },
   };
+  static override modals = { _confirm: 'confirm' };
 
   declare _formError: string | null;
   declare _busy: boolean;
@@ -228,15 +229,6 @@ export class WaTeamMembers extends WaElement {
           : nothing
       }
     </dialog>`;
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    super.updated(changed);
-    if (changed.has('_confirm')) {
-      const d = this.renderRoot.querySelector<HTMLDialogElement>('#confirm');
-      if (this._confirm && d && !d.open) d.showModal();
-      if (!this._confirm && d?.open) d.close();
-    }
   }
 
   #openAdd() {
