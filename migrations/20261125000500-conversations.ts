@@ -29,9 +29,12 @@ export const up: MigrationFn = async ({ context: qi }) => {
   });
   await qi.addColumn('wa_messages', 'conversation_id', { type: DataTypes.BIGINT, allowNull: true });
   await qi.addIndex('wa_messages', ['conversation_id', 'occurred_at', 'id'], { name: 'wa_messages_conversation_time' });
+  // The webhook processor finds the rows its batch just stored by their event id.
+  await qi.addIndex('wa_messages', ['webhook_event_id'], { name: 'wa_messages_webhook_event' });
 };
 
 export const down: MigrationFn = async ({ context: qi }) => {
+  await qi.removeIndex('wa_messages', 'wa_messages_webhook_event');
   await qi.removeIndex('wa_messages', 'wa_messages_conversation_time');
   await qi.removeColumn('wa_messages', 'conversation_id');
   await qi.dropTable('conversations');
