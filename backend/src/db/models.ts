@@ -14,6 +14,8 @@ import { defineWebhookEvent } from '../modules/channels/webhook-event.model.ts';
 import { defineWaMessage } from '../modules/channels/wa-message.model.ts';
 import { defineWaStatusEvent } from '../modules/channels/wa-status-event.model.ts';
 import { defineConversation } from '../modules/inbox/conversation.model.ts';
+import { defineCollaborationModels } from '../modules/inbox/collaboration.models.ts';
+import { defineBlob } from '../modules/media/blob.model.ts';
 
 export function createModels(sequelize: Sequelize) {
   const models = {
@@ -30,6 +32,8 @@ export function createModels(sequelize: Sequelize) {
     WaMessage: defineWaMessage(sequelize),
     WaStatusEvent: defineWaStatusEvent(sequelize),
     Conversation: defineConversation(sequelize),
+    ...defineCollaborationModels(sequelize),
+    Blob: defineBlob(sequelize),
   };
   models.Membership.belongsTo(models.User, { foreignKey: 'userId', as: 'user' });
   models.Membership.belongsTo(models.Tenant, { foreignKey: 'tenantId', as: 'tenant' });
@@ -59,4 +63,13 @@ export const TENANT_OWNED_TABLES = [
   'wa_messages',
   'wa_status_events',
   'conversations',
+  'teams',
+  'team_members',
+  'inbox_agents',
+  'inbox_settings',
+  'labels',
+  'conversation_labels',
+  'canned_responses',
+  'notifications',
+  'blobs',
 ] as const;

@@ -25,6 +25,18 @@ export interface WaMessageAttrs {
   occurredAt: Date;
   webhookEventId: number | null;
   conversationId: number | null;
+  /** Outbound from the inbox: the agent who sent it (null for bots, campaigns, the API). */
+  senderUserId: number | null;
+  /** A private note between agents: stored in the thread, never sent to WhatsApp. */
+  isNote: boolean;
+  /** The wamid of the message this one quotes (reply context). */
+  replyToWamid: string | null;
+  /** JSON: { blobId, mime, size, filename, sha256, state: 'pending' | 'stored' | 'failed', error }. */
+  media: string | null;
+  /** The message's words, for search and previews. */
+  bodyText: string | null;
+  /** The sender's idempotency key: the same key in the same conversation never sends twice. */
+  clientRef: string | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -41,6 +53,12 @@ export type WaMessageCreation = Optional<
   | 'bizOpaqueCallbackData'
   | 'webhookEventId'
   | 'conversationId'
+  | 'senderUserId'
+  | 'isNote'
+  | 'replyToWamid'
+  | 'media'
+  | 'bodyText'
+  | 'clientRef'
   | 'createdAt'
   | 'updatedAt'
 >;
@@ -69,6 +87,12 @@ export function defineWaMessage(sequelize: Sequelize) {
       occurredAt: { type: DataTypes.DATE(3), allowNull: false },
       webhookEventId: { type: DataTypes.BIGINT, allowNull: true },
       conversationId: { type: DataTypes.BIGINT, allowNull: true },
+      senderUserId: { type: DataTypes.INTEGER, allowNull: true },
+      isNote: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
+      replyToWamid: { type: DataTypes.STRING(191), allowNull: true },
+      media: { type: DataTypes.TEXT, allowNull: true },
+      bodyText: { type: DataTypes.TEXT, allowNull: true },
+      clientRef: { type: DataTypes.STRING(64), allowNull: true },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },

@@ -19,6 +19,11 @@ export interface ConversationAttrs {
   /** lastInboundAt + 24 h: until then free-form messages may be sent. */
   windowExpiresAt: Date | null;
   preview: string | null;
+  priority: 'none' | 'low' | 'medium' | 'high' | 'urgent';
+  assigneeUserId: number | null;
+  teamId: number | null;
+  /** Status 'snoozed' until then; the conversation reopens when it passes or the customer writes. */
+  snoozedUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -33,6 +38,10 @@ export type ConversationCreation = Optional<
   | 'lastInboundAt'
   | 'windowExpiresAt'
   | 'preview'
+  | 'priority'
+  | 'assigneeUserId'
+  | 'teamId'
+  | 'snoozedUntil'
   | 'createdAt'
   | 'updatedAt'
 >;
@@ -55,6 +64,10 @@ export function defineConversation(sequelize: Sequelize) {
       lastInboundAt: { type: DataTypes.DATE(3), allowNull: true },
       windowExpiresAt: { type: DataTypes.DATE(3), allowNull: true },
       preview: { type: DataTypes.STRING(255), allowNull: true },
+      priority: { type: DataTypes.STRING(8), allowNull: false, defaultValue: 'none' },
+      assigneeUserId: { type: DataTypes.INTEGER, allowNull: true },
+      teamId: { type: DataTypes.INTEGER, allowNull: true },
+      snoozedUntil: { type: DataTypes.DATE(3), allowNull: true },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },

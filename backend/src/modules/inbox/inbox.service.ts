@@ -4,7 +4,8 @@
 import { Op, type WhereOptions } from 'sequelize';
 import type { Models } from '../../db/models.ts';
 import type { TenantContext } from '../../http/context.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
+import { visibilityWhere, visibleConversation } from './access.ts';
 import type { WaMessageInstance } from '../channels/wa-message.model.ts';
 import type { ConversationAttrs, ConversationInstance, ConversationStatus } from './conversation.model.ts';
 
@@ -75,6 +76,8 @@ export class InboxService {
   ) {
     const now = new Date();
     const and: WhereOptions<ConversationAttrs>[] = [{ tenantId: ctx.tenantId }];
+    const visible = await visibilityWhere(this.#models, ctx);
+    if (visible) and.push(visible);
     if (q.status) and.push({ status: q.status });
     if (q.channel) and.push({ channelId: q.channel });
     if (q.unread === 'true') and.push({ unreadCount: { [Op.gt]: 0 } });
@@ -102,9 +105,7 @@ export class InboxService {
   }
 
   async #own(ctx: TenantContext, id: number) {
-    const c = await this.#models.Conversation.findOne({ where: { id, tenantId: ctx.tenantId } });
-    if (!c) throw notFound('Conversation');
-    return c;
+    return visibleConversation(this.#models, ctx, id);
   }
 
   async get(ctx: TenantContext, id: number) {
