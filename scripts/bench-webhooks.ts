@@ -5,52 +5,21 @@
 // Prints one JSON line. Options (env): BENCH_SECONDS (10), BENCH_CONNECTIONS (64),
 // BENCH_MYSQL_URL (mysql://root@127.0.0.1:3306/test; set to "off" to skip).
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
-import path from 'node:path';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { spawn } from 'node:child_process';
 import autocannon from 'autocannon';
-import mysql from 'mysql2/promise';
 import { Sequelize } from 'sequelize';
 import { createModels } from '../backend/src/db/models.ts';
 import { EncryptionService, parseKeys } from '../backend/src/security/encryption.ts';
+import { benchDatabase, freePort, log, mysqlReachable, sleep, startServer } from './bench-lib.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const TARGET_RATE = Number(process.env.BENCH_RATE ?? 3000);
-const MYSQL_URL = process.env.BENCH_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const KEYS = 'bench:' + Buffer.alloc(32, 9).toString('base64');
 const APP_ID = '888000000000001';
 const APP_SECRET = 'bench-app-secret-0123456789abcdef';
 const PN = '1000000000888';
-
-const log = (...a: unknown[]) => process.stderr.write(`${a.join(' ')}\n`);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
-
-async function waitHealthy(url: string) {
-  for (let i = 0; i < 300; i++) {
-    const ok = await fetch(url).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) return;
-    await sleep(100);
-  }
-  throw new Error(`${url} never became healthy`);
-}
 
 /** Every request carries a distinct event (its own wamid), signed like Meta signs it. */
 function makeBodies(n: number, run: string) {
@@ -137,54 +106,19 @@ async function bare() {
 }
 
 async function target(dialect: 'sqlite' | 'mysql') {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wa-bench-'));
-  let databaseUrl = `sqlite:${path.join(dataDir, 'bench.sqlite')}`;
-  let dropDb: (() => Promise<void>) | null = null;
-  if (dialect === 'mysql') {
-    const base = new URL(MYSQL_URL);
-    const name = `wa_bench_${crypto.randomBytes(4).toString('hex')}`;
-    const conn = {
-      host: base.hostname,
-      port: Number(base.port || 3306),
-      user: decodeURIComponent(base.username),
-      password: decodeURIComponent(base.password),
-    };
-    const admin = await mysql.createConnection(conn);
-    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
-    await admin.end();
-    const u = new URL(base.href);
-    u.pathname = `/${name}`;
-    databaseUrl = u.href;
-    dropDb = async () => {
-      const c = await mysql.createConnection(conn);
-      await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
-      await c.end();
-    };
-  }
-  const port = await freePort();
-  const server: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'backend/src/server.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      NODE_ENV: 'production',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      ENCRYPTION_KEYS: KEYS,
-      WHATSAPP_APP_ID: APP_ID,
-      WHATSAPP_APP_SECRET: APP_SECRET,
-      GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
-      DEMO: '0',
-      LOG_LEVEL: 'warn',
-      REDIS_URL: '',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
+  const db = await benchDatabase(dialect);
+  const server = await startServer(db, {
+    ENCRYPTION_KEYS: KEYS,
+    WHATSAPP_APP_ID: APP_ID,
+    WHATSAPP_APP_SECRET: APP_SECRET,
+    GRAPH_API_BASE_URL: 'http://127.0.0.1:9',
+  }).catch(async (err: unknown) => {
+    await db.drop();
+    throw err;
   });
-  const sequelize = new Sequelize(databaseUrl, { logging: false });
+  const { port } = server;
+  const sequelize = new Sequelize(db.url, { logging: false });
   try {
-    await waitHealthy(`http://127.0.0.1:${port}/healthz`);
     const models = createModels(sequelize);
     const enc = new EncryptionService(parseKeys(KEYS));
     const tenant = await models.Tenant.create({ name: 'Bench', slug: 'bench' });
@@ -239,28 +173,9 @@ async function target(dialect: 'sqlite' | 'mysql') {
       processedTwice: messages - distinct,
     };
   } finally {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await server.stop();
     await sequelize.close();
-    await dropDb?.();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-async function mysqlReachable(): Promise<boolean> {
-  if (MYSQL_URL === 'off') return false;
-  try {
-    const u = new URL(MYSQL_URL);
-    const c = await mysql.createConnection({
-      host: u.hostname,
-      port: Number(u.port || 3306),
-      user: decodeURIComponent(u.username),
-      password: decodeURIComponent(u.password),
-    });
-    await c.end();
-    return true;
-  } catch {
-    return false;
+    await db.drop();
   }
 }
 

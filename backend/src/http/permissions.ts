@@ -15,6 +15,7 @@ export const PERMISSIONS = [
   // managers and admins
   'members.read',
   'embed_tokens.create',
+  'inbox.manage',
   'contacts.manage',
   'campaigns.manage',
   'bots.manage',
@@ -40,6 +41,7 @@ const MANAGER: Permission[] = [
   ...AGENT,
   'members.read',
   'embed_tokens.create',
+  'inbox.manage',
   'contacts.manage',
   'campaigns.manage',
   'bots.manage',
