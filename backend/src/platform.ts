@@ -44,7 +44,10 @@ import {
   webhookRouter,
 } from './modules/channels/index.ts';
 import { createSimulator, type Simulator } from './whatsapp/simulator/index.ts';
-import { InboxService, inboxRoutes } from './modules/inbox/index.ts';
+import { InboxService, MessagesService, inboxRoutes, messagesRoutes } from './modules/inbox/index.ts';
+import { LocalBlobStore, MediaService, mediaRoutes } from './modules/media/index.ts';
+import { NotificationsService } from './modules/inbox/notifications.ts';
+import { CollaborationService, ViewerRegistry, collaborationRoutes } from './modules/inbox/index.ts';
 import { DEMO_SLUG } from './bootstrap.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
@@ -82,6 +85,10 @@ export interface Platform {
     credentials: CredentialsService;
     tickets: RealtimeTickets;
     channels: ChannelsService;
+    media: MediaService;
+    messages: MessagesService;
+    notifications: NotificationsService;
+    collaboration: CollaborationService;
   };
   /** The built-in Cloud API simulator (embedded default only), mounted at /simulator. */
   simulator: Simulator | null;
@@ -211,7 +218,24 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     }
   }
 
-  const definitions = opts.jobDefinitions ?? jobDefinitions({ auth, channels });
+  const bus = createEventBus({ redisUrl: config.redisUrl, logger });
+  await bus.ready();
+  const media = new MediaService({ models, store: new LocalBlobStore(path.join(config.dataDir, 'media')) });
+  const notifications = new NotificationsService({ models, bus, logger });
+  const messages = new MessagesService({
+    models,
+    sequelize,
+    channels,
+    media,
+    bus,
+    logger,
+    notifyMentions: (ctx, input) => notifications.notifyMentions(ctx, input),
+    enqueue: (name, data) => jobs.now(name, data),
+  });
+  const viewers = new ViewerRegistry(bus);
+  const collaboration = new CollaborationService({ models, sequelize, audit, bus, logger, notifications, viewers });
+
+  const definitions = opts.jobDefinitions ?? jobDefinitions({ auth, channels, messages, collaboration });
   const jobs = await createJobs({
     sequelize,
     redisUrl: config.redisUrl,
@@ -220,12 +244,17 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     definitions,
     worker: config.jobs.enabled,
   });
-  const bus = createEventBus({ redisUrl: config.redisUrl, logger });
-  await bus.ready();
 
   let lastCommit = 0;
   const processor = new WebhookProcessor(
-    { models, sequelize, logger, bus },
+    {
+      models,
+      sequelize,
+      logger,
+      bus,
+      onInboundMedia: (ids) => messages.enqueueMediaDownloads(ids),
+      onConversationsOpened: (ids) => collaboration.autoAssign(ids),
+    },
     { receiverBusy: () => Date.now() - lastCommit < 100 },
   );
   onChannelsChange = () => processor.invalidateChannels();
@@ -267,7 +296,10 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     }),
     ...visitorRoutes({ visitors, tenants, limiter: visitorSessionRateLimit(config.visitorSessionsPerMinute, limiterRedis) }),
     ...channelsRoutes(channels, { simulatorSignupUrl: simulated ? `${config.publicUrl}/simulator/_sim/embedded-signup` : null }),
-    ...inboxRoutes(new InboxService(models)),
+    ...inboxRoutes(new InboxService(models, bus)),
+    ...collaborationRoutes(collaboration, notifications),
+    ...messagesRoutes(messages),
+    ...mediaRoutes(media),
     ...tenantsRoutes(tenants, users),
     ...usersRoutes(users),
     ...credentialsRoutes(credentials),
@@ -368,7 +400,15 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     if (t.status !== 'active' && !principal.isSuperAdmin) return null;
     return { tenantId: t.id, userId: principal.userId, role: principal.isSuperAdmin ? 'super_admin' : role!, kind: 'session' };
   };
-  const hub = createRealtimeHub({ server, path: '/ws', bus, logger, authenticate: authenticateSocket });
+  const hub = createRealtimeHub({
+    server,
+    path: '/ws',
+    bus,
+    logger,
+    authenticate: authenticateSocket,
+    // A member's own topic (notifications) is theirs alone; every other topic is open within the tenant.
+    canSubscribe: (p, topic) => !topic.startsWith('user:') || (p.userId !== null && topic === `user:${p.userId}`),
+  });
 
   let stopping = false;
   let starting: Promise<void> | null = null;
@@ -380,7 +420,21 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     sequelize,
     models,
     encryption,
-    services: { audit, auth, apiTokens, embedTokens, tenants, users, credentials, tickets, channels },
+    services: {
+      audit,
+      auth,
+      apiTokens,
+      embedTokens,
+      tenants,
+      users,
+      credentials,
+      tickets,
+      channels,
+      media,
+      messages,
+      notifications,
+      collaboration,
+    },
     simulator,
     webhooks: { ingest, processor, platform: platformWebhook },
     jobs,

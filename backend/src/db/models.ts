@@ -38,6 +38,8 @@ export function createModels(sequelize: Sequelize) {
   models.Membership.belongsTo(models.User, { foreignKey: 'userId', as: 'user' });
   models.Membership.belongsTo(models.Tenant, { foreignKey: 'tenantId', as: 'tenant' });
   models.User.hasMany(models.Membership, { foreignKey: 'userId', as: 'memberships' });
+  // Message search joins each hit to its conversation (agent visibility is a conversation rule).
+  models.WaMessage.belongsTo(models.Conversation, { foreignKey: 'conversationId', as: 'conversation', constraints: false });
   return models;
 }
 

@@ -222,6 +222,7 @@ function demoPage(publicUrl: string): string {
 <!-- 2. Where the widgets should appear: -->
 <wa-team-members></wa-team-members>
 <wa-audit-log></wa-audit-log>
+<wa-inbox style="height: 720px"></wa-inbox>   <!-- the shared inbox; size it as you like -->
 
 <!-- 3. On your server, /your-backend/wa-embed-token answers { token, expiresAt } by calling
         POST ${publicUrl}/api/v1/embed-tokens with your API token

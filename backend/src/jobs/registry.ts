@@ -6,6 +6,10 @@ import type { AuthService } from '../modules/auth/auth.service.ts';
 import type { ChannelsService } from '../modules/channels/channels.service.ts';
 import { authJobs } from '../modules/auth/auth.jobs.ts';
 import { channelsJobs } from '../modules/channels/channels.jobs.ts';
+import type { MessagesService } from '../modules/inbox/messages.service.ts';
+import { messagesJobs } from '../modules/inbox/messages.jobs.ts';
+import type { CollaborationService } from '../modules/inbox/collaboration.service.ts';
+import { collaborationJobs } from '../modules/inbox/collaboration.jobs.ts';
 
 export interface JobContext {
   /** Child logger already bound to the job name, id and attempt. Never log the payload. */
@@ -51,8 +55,17 @@ export const heartbeatJob = defineJob<void>({
 export interface JobServices {
   auth: AuthService;
   channels: ChannelsService;
+  /** Optional so a caller that builds only some services (tests, tools) can leave the inbox out. */
+  messages?: MessagesService;
+  collaboration?: Pick<CollaborationService, 'wakeSnoozed'>;
 }
 
 export function jobDefinitions(s: JobServices): JobDefinition[] {
-  return [heartbeatJob, ...authJobs(s.auth), ...channelsJobs(s.channels)];
+  return [
+    heartbeatJob,
+    ...authJobs(s.auth),
+    ...channelsJobs(s.channels),
+    ...(s.messages ? messagesJobs(s.messages) : []),
+    ...(s.collaboration ? collaborationJobs(s.collaboration) : []),
+  ];
 }

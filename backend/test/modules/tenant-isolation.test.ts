@@ -26,14 +26,25 @@ describe('tenant isolation', () => {
     expect(withTenant).to.deep.equal([...TENANT_OWNED_TABLES].sort());
   });
 
+  // A new tenant-owned table must be added here together with its isolation test. The inbox's
+  // tables are covered in test/inbox (collaboration, sending, media) and blobs below.
   it('covers every tenant-owned table', () => {
     expect([...TENANT_OWNED_TABLES].sort()).to.deep.equal([
       'api_tokens',
       'audit_logs',
+      'blobs',
+      'canned_responses',
       'channels',
+      'conversation_labels',
       'conversations',
       'credentials',
+      'inbox_agents',
+      'inbox_settings',
+      'labels',
       'memberships',
+      'notifications',
+      'team_members',
+      'teams',
       'wa_messages',
       'wa_status_events',
     ]);
@@ -107,5 +118,21 @@ describe('tenant isolation', () => {
     expect(mine.text).to.not.contain('EAAG-beta-token');
     await ch.reload();
     expect(ch.status).to.equal('active');
+  });
+
+  it("blobs: B's stored files cannot be downloaded from A", async () => {
+    const res = await fetch(`${tp.url}/api/v1/media`, {
+      method: 'POST',
+      headers: { ...b.users.agent.client.headers, cookie: b.users.agent.client.cookie!, 'content-type': 'application/pdf' },
+      body: '%PDF-1.4 beta only',
+    });
+    expect(res.status).to.equal(201);
+    const { id } = (await res.json()) as { id: number };
+    expect((await a.users.admin.client.get(`/api/v1/media/${id}`)).status).to.equal(404);
+    const own = await b.users.agent.client.get(`/api/v1/media/${id}`);
+    expect(own.status).to.equal(200);
+    expect(own.text).to.equal('%PDF-1.4 beta only');
+    const row = await tp.platform.models.Blob.findByPk(id);
+    expect(row!.tenantId).to.equal(b.tenantId);
   });
 });

@@ -27,6 +27,12 @@ export const AUDIT_ACTIONS = [
   'channel.connected',
   'channel.reconnected',
   'channel.disconnected',
+  'conversation.assigned',
+  'inbox.settings_changed',
+  'inbox.capacity_changed',
+  'team.created',
+  'team.updated',
+  'team.deleted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -33,6 +33,8 @@ export interface WaMessageAttrs {
   replyToWamid: string | null;
   /** JSON: { blobId, mime, size, filename, sha256, state: 'pending' | 'stored' | 'failed', error }. */
   media: string | null;
+  /** The stored file of `media` once there is one (indexed: media access is checked through it). */
+  mediaBlobId: number | null;
   /** The message's words, for search and previews. */
   bodyText: string | null;
   /** The sender's idempotency key: the same key in the same conversation never sends twice. */
@@ -57,6 +59,7 @@ export type WaMessageCreation = Optional<
   | 'isNote'
   | 'replyToWamid'
   | 'media'
+  | 'mediaBlobId'
   | 'bodyText'
   | 'clientRef'
   | 'createdAt'
@@ -91,6 +94,7 @@ export function defineWaMessage(sequelize: Sequelize) {
       isNote: { type: DataTypes.BOOLEAN, allowNull: false, defaultValue: false },
       replyToWamid: { type: DataTypes.STRING(191), allowNull: true },
       media: { type: DataTypes.TEXT, allowNull: true },
+      mediaBlobId: { type: DataTypes.BIGINT, allowNull: true },
       bodyText: { type: DataTypes.TEXT, allowNull: true },
       clientRef: { type: DataTypes.STRING(64), allowNull: true },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },

@@ -11,6 +11,7 @@ import type { EventBus } from '../../realtime/index.ts';
 import type { WebhookEventInstance } from './webhook-event.model.ts';
 import type { WaMessageCreation } from './wa-message.model.ts';
 import { previewOf, recordInbound } from '../inbox/conversations.ts';
+import { INBOUND_MEDIA_TYPES, pendingInboundMedia, textOf } from '../inbox/message-content.ts';
 
 export const STATUS_RANK: Readonly<Record<string, number>> = {
   accepted: 0,
@@ -63,6 +64,8 @@ export class WebhookProcessor {
   readonly #sequelize: Sequelize;
   readonly #logger: Logger;
   readonly #bus: EventBus | null;
+  readonly #onInboundMedia: ((messageIds: number[]) => Promise<void>) | null;
+  readonly #onConversationsOpened: ((conversationIds: number[]) => Promise<unknown>) | null;
   readonly #opts: Required<ProcessorOptions>;
   readonly #instance = crypto.randomUUID().slice(0, 12);
   #round = 0;
@@ -74,13 +77,24 @@ export class WebhookProcessor {
   processed = 0;
 
   constructor(
-    deps: { models: Models; sequelize: Sequelize; logger: Logger; bus?: EventBus | null },
+    deps: {
+      models: Models;
+      sequelize: Sequelize;
+      logger: Logger;
+      bus?: EventBus | null;
+      /** New inbound image/video/audio/document/sticker messages, to download their files. */
+      onInboundMedia?: (messageIds: number[]) => Promise<void>;
+      /** Conversations a batch created or reopened, once it committed (round-robin assignment). */
+      onConversationsOpened?: (conversationIds: number[]) => Promise<unknown>;
+    },
     opts: ProcessorOptions = {},
   ) {
     this.#models = deps.models;
     this.#sequelize = deps.sequelize;
     this.#logger = deps.logger;
     this.#bus = deps.bus ?? null;
+    this.#onInboundMedia = deps.onInboundMedia ?? null;
+    this.#onConversationsOpened = deps.onConversationsOpened ?? null;
     this.#opts = {
       batchSize: opts.batchSize ?? 500,
       pollMs: opts.pollMs ?? 1000,
@@ -262,7 +276,10 @@ export class WebhookProcessor {
     for (const e of events) plans.push({ event: e, ...(await this.plan(e, now)) });
     const messages = plans.flatMap((p) => p.messages);
     const statuses = plans.flatMap((p) => p.statuses).filter(({ s }) => str(s.id) && str(s.status));
-    const published: { tenantId: number; type: string; data: Json }[] = [];
+    const published: { tenantId: number; type: string; data: Json; topic?: string }[] = [];
+    const mediaMessageIds: number[] = [];
+    const opened: number[] = [];
+    const statusChanges: { tenantId: number; channelId: number; wamid: string; status: string }[] = [];
 
     await this.#sequelize.transaction(async (transaction) => {
       if (messages.length) {
@@ -272,11 +289,11 @@ export class WebhookProcessor {
         // announced, so a replay of the same event changes nothing.
         const eventIds = plans.map((p) => p.event.id);
         const fresh = await M.WaMessage.findAll({
-          attributes: ['tenantId', 'channelId', 'wamid', 'waId', 'userId', 'profileName', 'occurredAt', 'type', 'payload'],
+          attributes: ['id', 'tenantId', 'channelId', 'wamid', 'waId', 'userId', 'profileName', 'occurredAt', 'type', 'payload'],
           where: { webhookEventId: eventIds, direction: 'in', conversationId: null },
           transaction,
         });
-        await recordInbound(
+        const newlyOpened = await recordInbound(
           this.#sequelize,
           M,
           fresh.map((m) => ({
@@ -291,6 +308,7 @@ export class WebhookProcessor {
           })),
           transaction,
         );
+        opened.push(...newlyOpened);
         const byChannel = new Map<number, { tenantId: number; wamids: string[] }>();
         for (const m of fresh) {
           const g = byChannel.get(m.channelId) ?? { tenantId: m.tenantId, wamids: [] };
@@ -299,6 +317,30 @@ export class WebhookProcessor {
         }
         for (const [channelId, g] of byChannel) {
           published.push({ tenantId: g.tenantId, type: 'whatsapp.message.received', data: { channelId, wamids: g.wamids } });
+        }
+        // The inbox's events name our ids: one look-up for the conversations recordInbound chose.
+        const placed = fresh.length
+          ? await M.WaMessage.findAll({
+              attributes: ['id', 'tenantId', 'conversationId', 'type'],
+              where: { id: fresh.map((m) => m.id) },
+              transaction,
+            })
+          : [];
+        const touched = new Map<number, number>();
+        for (const m of placed) {
+          if ((INBOUND_MEDIA_TYPES as readonly string[]).includes(m.type)) mediaMessageIds.push(Number(m.id));
+          if (m.conversationId === null) continue;
+          const conversationId = Number(m.conversationId);
+          touched.set(conversationId, m.tenantId);
+          published.push({
+            tenantId: m.tenantId,
+            topic: 'inbox',
+            type: 'message.created',
+            data: { conversationId, messageId: Number(m.id) },
+          });
+        }
+        for (const [conversationId, tenantId] of touched) {
+          published.push({ tenantId, topic: 'inbox', type: 'conversation.updated', data: { conversationId } });
         }
       }
       if (statuses.length) {
@@ -356,6 +398,7 @@ export class WebhookProcessor {
             { where: { channelId: channel.id, wamid, status: lower }, transaction },
           );
           if (changed > 0) {
+            statusChanges.push({ tenantId: channel.tenantId, channelId: channel.id, wamid, status });
             published.push({
               tenantId: channel.tenantId,
               type: 'whatsapp.message.status',
@@ -373,7 +416,22 @@ export class WebhookProcessor {
         );
       }
     });
-    for (const p of published) await this.#publish(p.tenantId, p.type, p.data);
+    for (const p of published) await this.#publish(p.tenantId, p.type, p.data, p.topic);
+    await this.#announceStatuses(statusChanges);
+    if (mediaMessageIds.length && this.#onInboundMedia) {
+      try {
+        await this.#onInboundMedia(mediaMessageIds);
+      } catch (err) {
+        this.#logger.error({ err }, 'could not queue inbound media downloads');
+      }
+    }
+    if (opened.length && this.#onConversationsOpened) {
+      try {
+        await this.#onConversationsOpened(opened);
+      } catch (err) {
+        this.#logger.error({ err }, 'could not assign new conversations');
+      }
+    }
   }
 
   /**
@@ -399,10 +457,34 @@ export class WebhookProcessor {
     await this.#sequelize.getQueryInterface().bulkInsert(table, uniform, options);
   }
 
-  async #publish(tenantId: number, type: string, data: Json) {
+  /** 'message.status' on the inbox topic, by our ids (one look-up for the whole batch). */
+  async #announceStatuses(changes: { tenantId: number; channelId: number; wamid: string; status: string }[]) {
+    if (!this.#bus || changes.length === 0) return;
+    const byChannel = new Map<number, string[]>();
+    for (const c of changes) byChannel.set(c.channelId, [...(byChannel.get(c.channelId) ?? []), c.wamid]);
+    try {
+      const rows = await this.#models.WaMessage.findAll({
+        attributes: ['id', 'tenantId', 'channelId', 'wamid', 'conversationId', 'status'],
+        where: { [Op.or]: [...byChannel].map(([channelId, wamids]) => ({ channelId, wamid: wamids })) },
+      });
+      for (const m of rows) {
+        if (m.conversationId === null) continue;
+        await this.#publish(
+          m.tenantId,
+          'message.status',
+          { conversationId: Number(m.conversationId), messageId: Number(m.id), status: m.status },
+          'inbox',
+        );
+      }
+    } catch (err) {
+      this.#logger.warn({ err: { message: (err as Error).message } }, 'could not announce status changes');
+    }
+  }
+
+  async #publish(tenantId: number, type: string, data: Json, topic = 'whatsapp') {
     if (!this.#bus) return;
     try {
-      await this.#bus.publish({ tenantId, topic: 'whatsapp', type, data });
+      await this.#bus.publish({ tenantId, topic, type, data });
     } catch (err) {
       // Real-time is best effort; the stored rows are the truth and clients reload them.
       this.#logger.warn({ err: { message: (err as Error).message } }, 'could not publish a realtime event');
@@ -416,7 +498,7 @@ function inboundRows(event: WebhookEventInstance, channel: ChannelRef, value: Js
   return arr(value.messages)
     .map(obj)
     .filter((m) => str(m.id))
-    .map((m) => {
+    .map((m): WaMessageCreation => {
       // `from` is absent for customers who hide their number behind a username: use the
       // business-scoped user id instead, and never require either.
       const waId = str(m.from);
@@ -424,6 +506,9 @@ function inboundRows(event: WebhookEventInstance, channel: ChannelRef, value: Js
       const contact =
         contacts.find((c) => (waId && str(c.wa_id) === waId) || (userId && str(c.user_id) === userId)) ??
         (contacts.length === 1 ? contacts[0] : {});
+      const type = str(m.type) ?? 'unknown';
+      // A reply quotes its message; a reaction points at the one it is on.
+      const quoted = str(obj(m.context).id) ?? (type === 'reaction' ? str(obj(m.reaction).message_id) : null);
       return {
         tenantId: channel.tenantId,
         channelId: channel.id,
@@ -432,8 +517,11 @@ function inboundRows(event: WebhookEventInstance, channel: ChannelRef, value: Js
         waId: waId ?? str(contact.wa_id),
         userId: userId ?? str(contact.user_id),
         profileName: str(obj(contact.profile).name),
-        type: str(m.type) ?? 'unknown',
+        type,
         payload: JSON.stringify(m),
+        bodyText: textOf(type, m),
+        replyToWamid: quoted,
+        media: pendingInboundMedia(type, m),
         status: 'received',
         statusAt: now,
         occurredAt: when(m.timestamp, now),

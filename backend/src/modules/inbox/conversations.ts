@@ -1,7 +1,7 @@
 // Keeps conversations current as messages arrive: one conversation per customer and number, its
 // last activity, unread count and customer-service-window expiry. Called inside the webhook
 // processor's transaction with only the messages this batch stored for the first time, so a replayed
-// webhook never counts twice.
+// webhook never counts twice. A customer writing reopens a resolved or snoozed conversation.
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
 import { SERVICE_WINDOW_MS } from '../channels/service-window.ts';
@@ -53,8 +53,10 @@ export async function recordInbound(
   models: Models,
   rows: InboundForConversation[],
   transaction: Transaction,
-): Promise<void> {
-  if (rows.length === 0) return;
+): Promise<number[]> {
+  /** Conversations this batch created or reopened: round-robin looks at them once the batch commits. */
+  const opened: number[] = [];
+  if (rows.length === 0) return opened;
   const groups = new Map<string, InboundForConversation[]>();
   for (const r of rows) {
     const key = r.waId ?? r.userId;
@@ -97,11 +99,15 @@ export async function recordInbound(
     const conv = await models.Conversation.findOne({ where: { channelId, customerKey }, transaction });
     if (!conv) continue;
     const newer = !conv.lastInboundAt || latest.occurredAt > conv.lastInboundAt;
+    const reopens = conv.status === 'resolved' || conv.status === 'snoozed';
+    // No customer message before this batch: it was just created.
+    if (conv.lastInboundAt === null || reopens) opened.push(Number(conv.id));
     await conv.increment('unreadCount', { by: list.length, transaction });
     await conv.update(
       {
-        // A new message reopens a resolved conversation.
-        status: conv.status === 'resolved' ? 'open' : conv.status,
+        // A new message reopens a resolved or snoozed conversation.
+        status: reopens ? 'open' : conv.status,
+        ...(reopens ? { snoozedUntil: null } : {}),
         ...(latest.occurredAt >= conv.lastMessageAt ? { lastMessageAt: latest.occurredAt, preview: latest.preview } : {}),
         ...(newer
           ? {
@@ -118,4 +124,5 @@ export async function recordInbound(
       { where: { channelId, wamid: { [Op.in]: list.map((r) => r.wamid) } }, transaction },
     );
   }
+  return opened;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CONVERSATION_STATUSES } from './conversation.model.ts';
+import { PRIORITIES } from './collaboration.models.ts';
 
 const Cursor = z
   .string()
@@ -11,6 +12,15 @@ export const ConversationListQuery = z.object({
   unread: z.enum(['true', 'false']).optional(),
   window: z.enum(['open', 'closed']).optional(),
   channel: z.coerce.number().int().positive().optional(),
+  assignee: z
+    .string()
+    .regex(/^(me|none|[1-9][0-9]{0,9})$/, 'Use assignee=me, assignee=none or a user id.')
+    .optional(),
+  team: z
+    .string()
+    .regex(/^(none|[1-9][0-9]{0,9})$/, 'Use team=none or a team id.')
+    .optional(),
+  label: z.coerce.number().int().positive('Use a label id.').max(2_147_483_647).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: Cursor.optional(),
 });
@@ -27,20 +37,15 @@ export const ConversationSchema = z.object({
   channelId: z.number(),
   customer: z.object({ waId: z.string().nullable(), userId: z.string().nullable(), name: z.string().nullable() }),
   status: z.enum(CONVERSATION_STATUSES),
+  priority: z.enum(PRIORITIES),
+  assignee: z.object({ id: z.number(), name: z.string().nullable() }).nullable(),
+  team: z.object({ id: z.number(), name: z.string().nullable() }).nullable(),
+  labels: z.array(z.object({ id: z.number(), name: z.string(), color: z.string() })),
+  snoozedUntil: z.string().nullable(),
   unreadCount: z.number(),
   lastMessageAt: z.string(),
   preview: z.string().nullable(),
   window: z.object({ open: z.boolean(), expiresAt: z.string().nullable() }),
 });
 
-export const MessageSchema = z.object({
-  id: z.number(),
-  wamid: z.string(),
-  direction: z.enum(['in', 'out']),
-  type: z.string(),
-  status: z.string(),
-  statusAt: z.string().nullable(),
-  error: z.object({ code: z.number().nullable(), reason: z.string().nullable() }).nullable(),
-  occurredAt: z.string(),
-  content: z.record(z.string(), z.unknown()),
-});
+export { MessageSchema } from './messages.schemas.ts';

@@ -1,12 +1,13 @@
 // The shared inbox's read side: conversation lists with filters and keyset pagination (stable and
 // fast however many conversations a tenant has), a conversation's messages newest first, and
 // marking a conversation read. Every query filters by the caller's tenant.
-import { Op, type WhereOptions } from 'sequelize';
+import { Op, literal, type WhereOptions } from 'sequelize';
 import type { Models } from '../../db/models.ts';
 import type { TenantContext } from '../../http/context.ts';
+import type { EventBus } from '../../realtime/index.ts';
 import { AppError } from '../../http/errors.ts';
 import { visibilityWhere, visibleConversation } from './access.ts';
-import type { WaMessageInstance } from '../channels/wa-message.model.ts';
+import { serializeMessages } from './messages.serialize.ts';
 import type { ConversationAttrs, ConversationInstance, ConversationStatus } from './conversation.model.ts';
 
 const encode = (at: Date, id: number) => Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
@@ -20,12 +21,65 @@ function decode(cursor: string): { at: Date; id: number } {
   return { at, id: n };
 }
 
-export function serializeConversation(c: ConversationInstance, now = new Date()) {
+/** Names and labels a page of conversations refers to, loaded once for the whole page. */
+export interface ConversationRelations {
+  users: ReadonlyMap<number, string>;
+  teams: ReadonlyMap<number, string>;
+  labels: ReadonlyMap<number, { id: number; name: string; color: string }[]>;
+}
+const NO_RELATIONS: ConversationRelations = { users: new Map(), teams: new Map(), labels: new Map() };
+
+/** One query per kind (assignees, teams, label links, labels), however many conversations. */
+export async function loadRelations(models: Models, rows: ConversationInstance[]): Promise<ConversationRelations> {
+  if (rows.length === 0) return NO_RELATIONS;
+  const tenantId = rows[0].tenantId;
+  const userIds = [...new Set(rows.map((c) => c.assigneeUserId).filter((v): v is number => v !== null))];
+  const teamIds = [...new Set(rows.map((c) => c.teamId).filter((v): v is number => v !== null))];
+  const [users, teams, links] = await Promise.all([
+    userIds.length ? models.User.findAll({ where: { id: { [Op.in]: userIds } }, attributes: ['id', 'name', 'email'] }) : [],
+    teamIds.length ? models.Team.findAll({ where: { tenantId, id: { [Op.in]: teamIds } }, attributes: ['id', 'name'] }) : [],
+    models.ConversationLabel.findAll({
+      where: { tenantId, conversationId: { [Op.in]: rows.map((c) => c.id) } },
+      attributes: ['conversationId', 'labelId'],
+    }),
+  ]);
+  const labelIds = [...new Set(links.map((l) => l.labelId))];
+  const labelRows = labelIds.length
+    ? await models.Label.findAll({ where: { tenantId, id: { [Op.in]: labelIds } }, attributes: ['id', 'name', 'color'] })
+    : [];
+  const labelById = new Map(labelRows.map((l) => [l.id, { id: l.id, name: l.name, color: l.color }]));
+  const labels = new Map<number, { id: number; name: string; color: string }[]>();
+  for (const link of links) {
+    const label = labelById.get(link.labelId);
+    if (!label) continue;
+    const id = Number(link.conversationId);
+    labels.set(id, [...(labels.get(id) ?? []), label]);
+  }
+  for (const list of labels.values()) list.sort((x, y) => x.name.localeCompare(y.name));
   return {
-    id: Number(c.id),
+    users: new Map(users.map((u) => [u.id, u.name || u.email])),
+    teams: new Map(teams.map((t) => [t.id, t.name])),
+    labels,
+  };
+}
+
+/**
+ * The Conversation object. Names and labels come from `related` (see loadRelations); without it the
+ * assignee and team carry their ids with a null name and labels are empty — use
+ * serializeConversations for anything an agent sees.
+ */
+export function serializeConversation(c: ConversationInstance, now = new Date(), related: ConversationRelations = NO_RELATIONS) {
+  const id = Number(c.id);
+  return {
+    id,
     channelId: c.channelId,
     customer: { waId: c.waId, userId: c.userId, name: c.profileName },
     status: c.status,
+    priority: c.priority,
+    assignee: c.assigneeUserId !== null ? { id: c.assigneeUserId, name: related.users.get(c.assigneeUserId) ?? null } : null,
+    team: c.teamId !== null ? { id: c.teamId, name: related.teams.get(c.teamId) ?? null } : null,
+    labels: related.labels.get(id) ?? [],
+    snoozedUntil: c.snoozedUntil?.toISOString() ?? null,
     unreadCount: c.unreadCount,
     lastMessageAt: c.lastMessageAt.toISOString(),
     preview: c.preview,
@@ -33,34 +87,20 @@ export function serializeConversation(c: ConversationInstance, now = new Date())
   };
 }
 
-function parseObject(json: string): Record<string, unknown> {
-  try {
-    const v: unknown = JSON.parse(json);
-    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
+/** A page of conversations with assignee and team names and labels, in a constant number of queries. */
+export async function serializeConversations(models: Models, rows: ConversationInstance[], now = new Date()) {
+  const related = await loadRelations(models, rows);
+  return rows.map((c) => serializeConversation(c, now, related));
 }
 
-function serializeMessage(m: WaMessageInstance) {
-  const content = parseObject(m.payload);
-  return {
-    id: Number(m.id),
-    wamid: m.wamid,
-    direction: m.direction,
-    type: m.type,
-    status: m.status,
-    statusAt: m.statusAt?.toISOString() ?? null,
-    error: m.errorCode || m.errorTitle ? { code: m.errorCode, reason: m.errorTitle } : null,
-    occurredAt: m.occurredAt.toISOString(),
-    content,
-  };
-}
+export type ConversationView = ReturnType<typeof serializeConversation>;
 
 export class InboxService {
   readonly #models: Models;
-  constructor(models: Models) {
+  readonly #bus: EventBus | null;
+  constructor(models: Models, bus: EventBus | null = null) {
     this.#models = models;
+    this.#bus = bus;
   }
 
   async list(
@@ -70,6 +110,9 @@ export class InboxService {
       unread?: 'true' | 'false';
       window?: 'open' | 'closed';
       channel?: number;
+      assignee?: string;
+      team?: string;
+      label?: number;
       limit: number;
       cursor?: string;
     },
@@ -84,6 +127,24 @@ export class InboxService {
     if (q.unread === 'false') and.push({ unreadCount: 0 });
     if (q.window === 'open') and.push({ windowExpiresAt: { [Op.gt]: now } });
     if (q.window === 'closed') and.push({ [Op.or]: [{ windowExpiresAt: null }, { windowExpiresAt: { [Op.lte]: now } }] });
+    if (q.assignee === 'me') {
+      if (!ctx.principal.userId)
+        throw new AppError(400, 'user_required', 'assignee=me needs a signed-in user; API tokens have none.');
+      and.push({ assigneeUserId: ctx.principal.userId });
+    } else if (q.assignee === 'none') and.push({ assigneeUserId: null });
+    else if (q.assignee) and.push({ assigneeUserId: Number(q.assignee) });
+    if (q.team === 'none') and.push({ teamId: null });
+    else if (q.team) and.push({ teamId: Number(q.team) });
+    if (q.label !== undefined) {
+      // A subquery on the (label_id, conversation_id) index keeps the keyset walk on conversations.
+      and.push({
+        id: {
+          [Op.in]: literal(
+            `(SELECT conversation_id FROM conversation_labels WHERE label_id = ${Number(q.label)} AND tenant_id = ${Number(ctx.tenantId)})`,
+          ),
+        },
+      });
+    }
     if (q.cursor) {
       const c = decode(q.cursor);
       and.push({ [Op.or]: [{ lastMessageAt: { [Op.lt]: c.at } }, { lastMessageAt: c.at, id: { [Op.lt]: c.id } }] });
@@ -99,7 +160,7 @@ export class InboxService {
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {
-      items: page.map((c) => serializeConversation(c, now)),
+      items: await serializeConversations(this.#models, page, now),
       nextCursor: rows.length > q.limit && last ? encode(last.lastMessageAt, Number(last.id)) : null,
     };
   }
@@ -109,7 +170,7 @@ export class InboxService {
   }
 
   async get(ctx: TenantContext, id: number) {
-    return serializeConversation(await this.#own(ctx, id));
+    return (await serializeConversations(this.#models, [await this.#own(ctx, id)]))[0];
   }
 
   async messages(ctx: TenantContext, id: number, q: { limit: number; before?: string }) {
@@ -130,14 +191,26 @@ export class InboxService {
     const page = rows.slice(0, q.limit);
     const last = page.at(-1);
     return {
-      items: page.map(serializeMessage),
+      items: await serializeMessages(this.#models, page),
       nextCursor: rows.length > q.limit && last ? encode(last.occurredAt, Number(last.id)) : null,
     };
   }
 
   async markRead(ctx: TenantContext, id: number) {
     const conv = await this.#own(ctx, id);
+    const was = conv.unreadCount;
     await conv.update({ unreadCount: 0 });
-    return serializeConversation(conv);
+    if (was > 0 && this.#bus) {
+      // Other agents' lists show the new count; realtime is best effort.
+      await this.#bus
+        .publish({
+          tenantId: ctx.tenantId,
+          topic: 'inbox',
+          type: 'conversation.updated',
+          data: { conversationId: Number(conv.id) },
+        })
+        .catch(() => undefined);
+    }
+    return (await serializeConversations(this.#models, [conv]))[0];
   }
 }
