@@ -16,6 +16,15 @@ interface TenantOption {
 
 const TENANT_KEY = 'wa-console-tenant';
 
+let inboxModule: Promise<unknown> | null = null;
+function loadInbox(bridge: { toast(message: string, options?: { kind?: 'error' }): void }) {
+  inboxModule ??= import('../inbox/inbox.ts').catch((e: unknown) => {
+    inboxModule = null;
+    bridge.toast(`The inbox could not be loaded: ${(e as Error).message}. Reload the page to try again.`, { kind: 'error' });
+  });
+  return inboxModule;
+}
+
 /**
  * The workspace console at `/app`: sign-in, tenant switcher, theme switch, and the screens of a
  * workspace (Inbox, Campaigns, Contacts, Bots; Settings: Team, API tokens, Audit log). Provides the
@@ -64,7 +73,11 @@ export class WaConsole extends WaShell {
       {
         path: 'inbox',
         label: 'Inbox',
-        render: soon('Inbox', 'The shared team inbox for your WhatsApp conversations is being built.'),
+        render: needsTenant(() => {
+          // Loaded on first visit: the inbox is the largest widget and the settings pages don't need it.
+          void loadInbox(this.bridge);
+          return html`<wa-inbox theme=${t}></wa-inbox>`;
+        }),
       },
       {
         path: 'campaigns',

@@ -159,6 +159,12 @@ export const shellStyles = css`
     margin: 0 0 var(--wa-space-4);
     font-size: var(--wa-font-size-xl);
   }
+  /* The inbox fills the page below the header instead of growing with its content. */
+  main > wa-inbox {
+    height: calc(100vh - 56px - 2 * var(--wa-space-5));
+    height: calc(100dvh - 56px - 2 * var(--wa-space-5));
+    min-height: 420px;
+  }
 
   /* Below 700 px the navigation (and the header's tools) fold into a menu panel. */
   @media (max-width: 699px) {
@@ -207,6 +213,10 @@ export const shellStyles = css`
     }
     main {
       padding: var(--wa-space-4) var(--wa-space-3);
+    }
+    main > wa-inbox {
+      height: calc(100vh - 56px - 2 * var(--wa-space-4));
+      height: calc(100dvh - 56px - 2 * var(--wa-space-4));
     }
   }
 

@@ -210,6 +210,10 @@ export abstract class WaShell extends LitElement {
     if (!main) return;
     let heading = main.querySelector<HTMLElement>('h1, h2');
     const child = main.firstElementChild as (HTMLElement & { updateComplete?: Promise<unknown> }) | null;
+    // A lazily loaded page widget (the inbox) may not be defined yet: give its module a moment.
+    if (!heading && child?.localName.includes('-') && !customElements.get(child.localName)) {
+      await Promise.race([customElements.whenDefined(child.localName), new Promise((r) => setTimeout(r, 3000))]);
+    }
     if (!heading && child?.shadowRoot) {
       await child.updateComplete;
       heading = child.shadowRoot.querySelector<HTMLElement>('h1, h2');

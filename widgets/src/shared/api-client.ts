@@ -68,38 +68,126 @@ export class ApiClient {
   }
 
   async request<T>(method: string, path: string, body?: unknown, opts: RequestOptions = {}, retried = false): Promise<T> {
+    const res = await this.#fetch(method, path, body === undefined ? undefined : { json: body }, opts, retried);
+    if (res.status === 204) return undefined as T;
+    const data = (await res.json().catch(() => null)) as unknown;
+    if (!res.ok) throw errorFrom(res.status, data, res.headers.get('x-request-id'));
+    return data as T;
+  }
+
+  /** The bytes at `path` (media behind our auth, which an <img src> could not send a bearer token for). */
+  async blob(path: string, opts: RequestOptions = {}): Promise<Blob> {
+    const res = await this.#fetch('GET', path, undefined, opts, false, '*/*');
+    if (!res.ok) {
+      const data = (await res.json().catch(() => null)) as unknown;
+      throw errorFrom(res.status, data, res.headers.get('x-request-id'));
+    }
+    return res.blob();
+  }
+
+  /**
+   * POSTs a file as the raw request body (its MIME type as Content-Type, its name URI-encoded in
+   * X-Filename) and returns the JSON answer. With `onProgress` the upload goes through
+   * XMLHttpRequest, the one browser API that reports upload progress.
+   */
+  async upload<T>(path: string, file: Blob, opts: UploadOptions = {}, retried = false): Promise<T> {
+    const raw = {
+      body: file,
+      contentType: file.type || 'application/octet-stream',
+      headers: opts.filename ? { 'x-filename': encodeURIComponent(opts.filename) } : undefined,
+    };
+    if (!opts.onProgress || typeof XMLHttpRequest === 'undefined' || this.#opts.fetch) {
+      const res = await this.#fetch('POST', path, { raw }, opts, retried);
+      const data = (await res.json().catch(() => null)) as unknown;
+      if (!res.ok) throw errorFrom(res.status, data, res.headers.get('x-request-id'));
+      return data as T;
+    }
+    const { url, headers, token } = await this.#prepare(path, opts);
+    headers['content-type'] = raw.contentType;
+    Object.assign(headers, raw.headers);
+    const onProgress = opts.onProgress;
+    const out = await new Promise<{ status: number; data: unknown; requestId: string | null }>((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('POST', url.href);
+      for (const [k, v] of Object.entries(headers)) xhr.setRequestHeader(k, v);
+      xhr.upload.onprogress = (e) => {
+        if (e.lengthComputable && e.total > 0) onProgress(e.loaded / e.total);
+      };
+      xhr.onload = () => {
+        let data: unknown;
+        try {
+          data = JSON.parse(xhr.responseText) as unknown;
+        } catch {
+          data = null;
+        }
+        resolve({ status: xhr.status, data, requestId: xhr.getResponseHeader('x-request-id') });
+      };
+      xhr.onerror = () => reject(new TypeError('Failed to fetch'));
+      xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      opts.signal?.addEventListener('abort', () => xhr.abort(), { once: true });
+      xhr.send(file);
+    });
+    if (out.status === 401 && token && this.#opts.refreshToken && !retried) {
+      await this.#opts.refreshToken();
+      return this.upload<T>(path, file, opts, true);
+    }
+    if (out.status < 200 || out.status >= 300) throw errorFrom(out.status, out.data, out.requestId);
+    return out.data as T;
+  }
+
+  async #prepare(path: string, opts: RequestOptions, accept = 'application/json') {
     const url = new URL(path, this.#opts.baseUrl);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const headers: Record<string, string> = { accept: 'application/json' };
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    const headers: Record<string, string> = { accept };
     if (this.#opts.tenant !== undefined) headers['x-tenant-id'] = String(this.#opts.tenant);
     const token = await this.#opts.token?.();
     if (token) headers.authorization = `Bearer ${token}`;
+    return { url, headers, token };
+  }
+
+  async #fetch(
+    method: string,
+    path: string,
+    payload: { json?: unknown; raw?: { body: Blob; contentType: string; headers?: Record<string, string> } } | undefined,
+    opts: RequestOptions,
+    retried: boolean,
+    accept?: string,
+  ): Promise<Response> {
+    const { url, headers, token } = await this.#prepare(path, opts, accept);
+    let body: BodyInit | undefined;
+    if (payload?.raw) {
+      headers['content-type'] = payload.raw.contentType;
+      Object.assign(headers, payload.raw.headers);
+      body = payload.raw.body;
+    } else if (payload) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(payload.json);
+    }
     const res = await (this.#opts.fetch ?? fetch)(url, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
       signal: opts.signal,
       credentials: token ? 'omit' : 'same-origin',
     });
     if (res.status === 401 && token && this.#opts.refreshToken && !retried) {
       await this.#opts.refreshToken();
-      return this.request<T>(method, path, body, opts, true);
+      return this.#fetch(method, path, payload, opts, true, accept);
     }
-    if (res.status === 204) return undefined as T;
-    const data = (await res.json().catch(() => null)) as unknown;
-    if (!res.ok) {
-      const e = (data as ApiErrorBody | null)?.error;
-      // Cross-origin embeds only see X-Request-Id when CORS exposes it; the body carries it too.
-      const requestId = res.headers.get('x-request-id') ?? (data as ApiErrorBody | null)?.requestId ?? null;
-      throw new ApiError(
-        res.status,
-        e?.code ?? 'http_error',
-        e?.message ?? `Request failed (${res.status})`,
-        requestId,
-        e?.details,
-      );
-    }
-    return data as T;
+    return res;
   }
+}
+
+export interface UploadOptions extends RequestOptions {
+  /** Sent URI-encoded in X-Filename. */
+  filename?: string;
+  /** Called with 0…1 while the body is sent. */
+  onProgress?: (fraction: number) => void;
+}
+
+function errorFrom(status: number, data: unknown, header: string | null): ApiError {
+  const e = (data as ApiErrorBody | null)?.error;
+  // Cross-origin embeds only see X-Request-Id when CORS exposes it; the body carries it too.
+  const requestId = header ?? (data as ApiErrorBody | null)?.requestId ?? null;
+  return new ApiError(status, e?.code ?? 'http_error', e?.message ?? `Request failed (${status})`, requestId, e?.details);
 }

@@ -1,5 +1,5 @@
 // Shared widget foundations: API client, host bridges, context keys, base element and design tokens.
-export { ApiClient, ApiError, type ApiClientOptions, type RequestOptions } from './api-client.ts';
+export { ApiClient, ApiError, type ApiClientOptions, type RequestOptions, type UploadOptions } from './api-client.ts';
 export { apiContext, hostContext } from './context.ts';
 export { ConsoleBridge, ScriptBridge, ShopifyBridge, HubSpotBridge, expiryOf } from './host-bridge.ts';
 export type { HostBridge, HostKind, ThemeName, ToastOptions, BridgeOptions, ScriptBridgeOptions } from './host-bridge.ts';

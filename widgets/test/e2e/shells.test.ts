@@ -103,7 +103,7 @@ describe('console and admin shells in Chromium', function () {
     await workspace.waitFor();
     expect(await workspace.locator('option:checked').textContent()).to.contain('Demo Shop');
     expect(new URL(page.url()).pathname).to.equal('/app/inbox');
-    await page.getByText('Inbox is coming soon').waitFor();
+    await page.locator('wa-inbox').getByRole('heading', { name: 'Inbox' }).waitFor();
 
     // Team: add a new person (the server asks for a password first, in plain words).
     await page.getByRole('link', { name: 'Team' }).click();
@@ -301,7 +301,7 @@ describe('console and admin shells in Chromium', function () {
     const { ctx, page } = await newPage();
     await page.goto(p.url + '/app/inbox');
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await page.getByText('Inbox is coming soon').waitFor();
+    await page.locator('wa-inbox').getByRole('heading', { name: 'Inbox' }).waitFor();
     await page.reload(); // a fresh page: the first Tab lands on the skip link
     await settle(page);
     await page.keyboard.press('Tab');

@@ -38,11 +38,15 @@ export interface FakeRequest {
   body: string;
   /** The body parsed as JSON (undefined when empty or not JSON). */
   json: unknown;
+  /** Values of `:name` segments when the route key has them. */
+  params: Record<string, string>;
+  /** The raw request body as bytes (uploads). */
+  raw: Buffer;
 }
 
 export interface FakeResponse {
   status?: number;
-  /** Objects and arrays are sent as JSON; strings as they are. */
+  /** Objects and arrays are sent as JSON; strings and bytes (Buffer) as they are. */
   body?: unknown;
   headers?: Record<string, string>;
 }
@@ -166,8 +170,29 @@ window.waReady = true;
 </html>`;
 }
 
-function matchRoute(routes: Record<string, RouteHandler>, method: string, path: string): RouteHandler | undefined {
-  return routes[`${method} ${path}`] ?? routes[path];
+function matchRoute(
+  routes: Record<string, RouteHandler>,
+  method: string,
+  path: string,
+): { handler: RouteHandler; params: Record<string, string> } | undefined {
+  const exact = routes[`${method} ${path}`] ?? routes[path];
+  if (exact) return { handler: exact, params: {} };
+  // Keys with `:name` segments match any value there, e.g. 'GET /api/v1/conversations/:id'.
+  for (const [key, handler] of Object.entries(routes)) {
+    if (!key.includes('/:')) continue;
+    const [m, pattern] = key.includes(' ') ? key.split(' ', 2) : [null, key];
+    if (m && m !== method) continue;
+    const want = pattern.split('/');
+    const got = path.split('/');
+    if (want.length !== got.length) continue;
+    const params: Record<string, string> = {};
+    if (
+      want.every((seg, i) => (seg.startsWith(':') ? ((params[seg.slice(1)] = decodeURIComponent(got[i])), true) : seg === got[i]))
+    ) {
+      return { handler, params };
+    }
+  }
+  return undefined;
 }
 
 /**
@@ -207,6 +232,8 @@ export async function openPage(options: OpenPageOptions = {}): Promise<OpenedPag
           headers: req.headers,
           body,
           json,
+          params: {},
+          raw: Buffer.concat(chunks),
         };
         requests.push(fake);
         try {
@@ -223,8 +250,8 @@ export async function openPage(options: OpenPageOptions = {}): Promise<OpenedPag
             res.end(data);
             return;
           }
-          const handler = matchRoute(routes, fake.method, url.pathname);
-          if (!handler) {
+          const matched = matchRoute(routes, fake.method, url.pathname);
+          if (!matched) {
             res.writeHead(404, { 'content-type': 'application/json' });
             res.end(
               JSON.stringify({
@@ -233,12 +260,15 @@ export async function openPage(options: OpenPageOptions = {}): Promise<OpenedPag
             );
             return;
           }
-          const out = await handler(fake);
+          fake.params = matched.params;
+          const out = await matched.handler(fake);
           if (res.destroyed) return;
-          const isJson = out.body !== undefined && typeof out.body !== 'string';
+          const bytes = Buffer.isBuffer(out.body) || out.body instanceof Uint8Array;
+          const isJson = out.body !== undefined && typeof out.body !== 'string' && !bytes;
           const headers: Record<string, string> = { ...(isJson ? { 'content-type': 'application/json' } : {}), ...out.headers };
           res.writeHead(out.status ?? 200, headers);
-          res.end(out.body === undefined ? undefined : isJson ? JSON.stringify(out.body) : String(out.body));
+          if (bytes) res.end(out.body as Uint8Array);
+          else res.end(out.body === undefined ? undefined : isJson ? JSON.stringify(out.body) : String(out.body));
         } catch (err) {
           const status =
             (err as { status?: number; code?: string }).code === 'ENOENT' ? 404 : ((err as { status?: number }).status ?? 500);

@@ -122,6 +122,44 @@ describe('ApiClient and the host bridges in the browser', function () {
     expect(seen[3].headers.authorization).to.equal(`Bearer ${tokens[1]}`);
   });
 
+  it('uploads raw bytes with progress (renewing a refused token) and fetches bytes as a blob', async function () {
+    let minted = 0;
+    const tokens: string[] = [];
+    const refuseFirst = (req: { headers: Record<string, unknown> }) =>
+      req.headers.authorization !== `Bearer ${tokens.at(-1)}` || minted < 2;
+    const { page, requests } = await openPage({
+      routes: {
+        'GET /embed-token': () => {
+          const token = fakeJwt(++minted);
+          tokens.push(token);
+          return { body: { token } };
+        },
+        'POST /api/v1/media': (req) =>
+          refuseFirst(req)
+            ? { status: 401, body: { error: { code: 'token_expired', message: 'Sign in again.' } } }
+            : { status: 201, body: { id: 5, mime: req.headers['content-type'], size: req.raw.length, filename: 'a b.png' } },
+        'GET /api/v1/media/5': () => ({ body: Buffer.from([1, 2, 3]), headers: { 'content-type': 'image/png' } }),
+        'GET /api/v1/media/6': () => ({ status: 404, body: { error: { code: 'not_found', message: 'No such media.' } } }),
+      },
+    });
+    const out = await page.evaluate(async () => {
+      const bridge = new window.wa.ScriptBridge({ baseUrl: location.origin, tokenEndpoint: '/embed-token' });
+      const progress: number[] = [];
+      const file = new File([new Uint8Array(2048)], 'a b.png', { type: 'image/png' });
+      const up = await bridge.api.upload('/api/v1/media', file, { filename: file.name, onProgress: (f) => progress.push(f) });
+      const blob = await bridge.api.blob('/api/v1/media/5');
+      const missing = await bridge.api.blob('/api/v1/media/6').catch((e: { status: number; code: string }) => [e.status, e.code]);
+      return { up, progress, type: blob.type, bytes: [...new Uint8Array(await blob.arrayBuffer())], missing };
+    });
+    expect(out.up).to.deep.equal({ id: 5, mime: 'image/png', size: 2048, filename: 'a b.png' });
+    expect(out.progress.at(-1)).to.equal(1);
+    expect(out).to.deep.include({ type: 'image/png', bytes: [1, 2, 3], missing: [404, 'not_found'] });
+    const uploads = requests.filter((r) => r.path === '/api/v1/media');
+    expect(uploads).to.have.length(2);
+    expect(uploads[1].headers['x-filename']).to.equal('a%20b.png');
+    expect(uploads[1].headers.authorization).to.equal(`Bearer ${tokens[1]}`);
+  });
+
   it('ScriptBridge gives up after one retry when the fresh token is refused too', async function () {
     let minted = 0;
     const { page, requests } = await openPage({

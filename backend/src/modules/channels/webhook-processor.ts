@@ -71,6 +71,7 @@ export class WebhookProcessor {
   #round = 0;
   #running = false;
   #loop: Promise<void> | null = null;
+  #lastWakeAt = 0;
   #wake: (() => void) | null = null;
   #wakeTimer: NodeJS.Timeout | null = null;
   #channels = new Map<string, { ref: ChannelRef | null; at: number }>();
@@ -135,15 +136,23 @@ export class WebhookProcessor {
   }
 
   /**
-   * New events were committed: look soon instead of at the next poll. The short delay lets a burst
-   * accumulate into large batches instead of competing with the receiver event by event.
+   * New events were committed: look now instead of at the next poll. A lone event (nothing else
+   * arrived lately) is processed at once, so a customer's message reaches agents in milliseconds;
+   * during a burst a short delay lets events accumulate into large batches instead of competing
+   * with the receiver event by event.
    */
   wake() {
+    const now = Date.now();
+    const quiet = now - this.#lastWakeAt > 250;
+    this.#lastWakeAt = now;
     if (!this.#wake || this.#wakeTimer) return;
-    this.#wakeTimer = setTimeout(() => {
-      this.#wakeTimer = null;
-      this.#wake?.();
-    }, 50);
+    this.#wakeTimer = setTimeout(
+      () => {
+        this.#wakeTimer = null;
+        this.#wake?.();
+      },
+      quiet ? 0 : 50,
+    );
   }
 
   async stop() {
