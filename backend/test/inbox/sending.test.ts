@@ -131,6 +131,23 @@ describe('sending from the inbox', function () {
     expect(note.status).to.equal(201);
   });
 
+  it('orders a customer message written in the same second as our reply after it, in the thread and the list', async () => {
+    const from = customer();
+    const { conversationId } = await customerWrites(tp, na, from, 'first question');
+    // Start just after a second boundary, so the reply and the answer share WhatsApp's second.
+    while (Date.now() % 1000 > 100) await new Promise((r) => setTimeout(r, 10));
+    const reply = await sendTo(a.users.agent.client, conversationId, { type: 'text', text: 'our reply' });
+    expect(reply.status, reply.text).to.equal(201);
+    const { messageId } = await customerWrites(tp, na, from, 'answer in the same second');
+    const [newest, second] = await messagesOf(a.users.agent.client, conversationId);
+    expect(newest.id).to.equal(messageId);
+    expect(second.text).to.equal('our reply');
+    const conv = await a.users.agent.client.get(`/api/v1/conversations/${conversationId}`);
+    expect(conv.body.preview).to.equal('answer in the same second');
+    // The window still counts from WhatsApp's whole second.
+    expect(new Date(conv.body.window.expiresAt).getTime() % 1000).to.equal(0);
+  });
+
   it('sends templates with header, body and button parameters shaped from the approved template', async () => {
     const from = customer();
     const c = await customerWrites(tp, na, from, 'Where is my order?');

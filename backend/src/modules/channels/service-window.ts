@@ -15,10 +15,18 @@ export interface ServiceWindow {
   lastInboundAt: Date | null;
 }
 
+/**
+ * WhatsApp stamps messages to the second; a stored arrival may carry the milliseconds of its
+ * receipt within that second. The window counts from the whole second, as WhatsApp does.
+ */
+export function windowClosesAt(lastInboundAt: Date): Date {
+  return new Date(Math.floor(lastInboundAt.getTime() / 1000) * 1000 + SERVICE_WINDOW_MS);
+}
+
 /** The window is open while `now` is strictly before the last inbound message + 24 h. */
 export function windowFrom(lastInboundAt: Date | null, now: Date = new Date()): ServiceWindow {
   if (!lastInboundAt) return { open: false, closesAt: null, lastInboundAt: null };
-  const closesAt = new Date(lastInboundAt.getTime() + SERVICE_WINDOW_MS);
+  const closesAt = windowClosesAt(lastInboundAt);
   return { open: now.getTime() < closesAt.getTime(), closesAt, lastInboundAt };
 }
 

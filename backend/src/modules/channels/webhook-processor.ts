@@ -58,6 +58,17 @@ const when = (v: unknown, fallback: Date): Date => {
   const n = Number(v);
   return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : fallback;
 };
+/**
+ * WhatsApp's timestamps have whole seconds, ours milliseconds. A message received within its own
+ * second takes the receipt's milliseconds, so it sorts after a reply an agent sent earlier in that
+ * second rather than before it; otherwise it keeps WhatsApp's time. (The service window is counted
+ * from the whole second: see service-window.ts.)
+ */
+const inboundAt = (v: unknown, receivedAt: Date, fallback: Date): Date => {
+  const t = when(v, fallback);
+  const late = receivedAt.getTime() - t.getTime();
+  return late > 0 && late < 1000 ? new Date(receivedAt.getTime()) : t;
+};
 
 export class WebhookProcessor {
   readonly #models: Models;
@@ -533,7 +544,7 @@ function inboundRows(event: WebhookEventInstance, channel: ChannelRef, value: Js
         media: pendingInboundMedia(type, m),
         status: 'received',
         statusAt: now,
-        occurredAt: when(m.timestamp, now),
+        occurredAt: inboundAt(m.timestamp, event.receivedAt, now),
         webhookEventId: event.id,
       };
     });

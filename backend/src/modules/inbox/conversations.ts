@@ -4,7 +4,7 @@
 // webhook never counts twice. A customer writing reopens a resolved or snoozed conversation.
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
-import { SERVICE_WINDOW_MS } from '../channels/service-window.ts';
+import { windowClosesAt } from '../channels/service-window.ts';
 
 export interface InboundForConversation {
   tenantId: number;
@@ -112,7 +112,7 @@ export async function recordInbound(
         ...(newer
           ? {
               lastInboundAt: latest.occurredAt,
-              windowExpiresAt: new Date(latest.occurredAt.getTime() + SERVICE_WINDOW_MS),
+              windowExpiresAt: windowClosesAt(latest.occurredAt),
               profileName: latest.profileName ?? conv.profileName,
             }
           : {}),
