@@ -5,6 +5,7 @@ import '../api-tokens/api-tokens.ts';
 import '../audit-log/audit-log.ts';
 import '../embed-settings/embed-settings.ts';
 import '../channel-settings/channel-settings.ts';
+import '../inbox-settings/inbox-settings.ts';
 
 interface TenantOption {
   id: number;
@@ -27,11 +28,11 @@ function loadInbox(bridge: { toast(message: string, options?: { kind?: 'error' }
 
 /**
  * The workspace console at `/app`: sign-in, tenant switcher, theme switch, and the screens of a
- * workspace (Inbox, Campaigns, Contacts, Bots; Settings: Team, API tokens, Audit log). Provides the
+ * workspace (Inbox, Campaigns, Contacts, Bots; Settings: WhatsApp numbers, Inbox, Team, API tokens, Audit log). Provides the
  * API client and host bridge to every widget below it through @lit/context.
  *
  * Routes (History API, deep links work on reload): `/app/inbox`, `/app/campaigns`, `/app/contacts`,
- * `/app/bots`, `/app/settings/team`, `/app/settings/api-tokens`, `/app/settings/audit-log`.
+ * `/app/bots`, `/app/settings/inbox`, `/app/settings/team`, `/app/settings/api-tokens`, `/app/settings/audit-log`.
  *
  * @tag wa-console
  * @property {'light'|'dark'} theme - Reflects the resolved theme; set by the theme switch (remembered in localStorage).
@@ -61,6 +62,7 @@ export class WaConsole extends WaShell {
   }
 
   #isAdmin = () => this.#role === 'admin' || this.#role === 'super_admin';
+  #isManager = () => this.#role === 'manager' || this.#isAdmin();
 
   protected routes(): ShellRoute[] {
     const t = this.childTheme;
@@ -96,6 +98,13 @@ export class WaConsole extends WaShell {
         group: 'Settings',
         allowed: this.#isAdmin,
         render: needsTenant(() => html`<wa-channel-settings theme=${t}></wa-channel-settings>`),
+      },
+      {
+        path: 'settings/inbox',
+        label: 'Inbox settings',
+        group: 'Settings',
+        allowed: this.#isManager,
+        render: needsTenant(() => html`<wa-inbox-settings theme=${t}></wa-inbox-settings>`),
       },
       {
         path: 'settings/team',

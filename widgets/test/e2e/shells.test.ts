@@ -103,7 +103,7 @@ describe('console and admin shells in Chromium', function () {
     await workspace.waitFor();
     expect(await workspace.locator('option:checked').textContent()).to.contain('Demo Shop');
     expect(new URL(page.url()).pathname).to.equal('/app/inbox');
-    await page.locator('wa-inbox').getByRole('heading', { name: 'Inbox' }).waitFor();
+    await page.locator('wa-inbox').getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
 
     // Team: add a new person (the server asks for a password first, in plain words).
     await page.getByRole('link', { name: 'Team' }).click();
@@ -252,15 +252,16 @@ describe('console and admin shells in Chromium', function () {
     await ctx.close();
   });
 
-  it('hides API tokens and Audit log from an agent and refuses the deep link', async () => {
+  it('hides API tokens, Audit log and Inbox settings from an agent and refuses the deep link', async () => {
     const { ctx, page } = await newPage();
     await page.goto(p.url + '/app/settings/api-tokens');
     await signIn(page, AGENT_EMAIL, AGENT_PASSWORD);
     await page.getByText('Not available for your role').waitFor();
     const nav = page.locator('nav#nav');
-    await nav.getByRole('link', { name: 'Inbox' }).waitFor();
+    await nav.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
     expect(await nav.getByRole('link', { name: 'API tokens' }).count()).to.equal(0);
     expect(await nav.getByRole('link', { name: 'Audit log' }).count()).to.equal(0);
+    expect(await nav.getByRole('link', { name: 'Inbox settings' }).count()).to.equal(0);
     await ctx.close();
   });
 
@@ -275,7 +276,7 @@ describe('console and admin shells in Chromium', function () {
     await page.goto(p.url + '/app/settings/team');
     await signIn(page, AGENT_EMAIL, AGENT_PASSWORD);
     const nav = page.locator('nav#nav');
-    await nav.getByRole('link', { name: 'Inbox' }).waitFor();
+    await nav.getByRole('link', { name: 'Inbox', exact: true }).waitFor();
     const switcher = page.locator('#tenant-header');
     await switcher.selectOption({ label: 'Demo Shop' });
     await settle(page);
@@ -301,7 +302,7 @@ describe('console and admin shells in Chromium', function () {
     const { ctx, page } = await newPage();
     await page.goto(p.url + '/app/inbox');
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
-    await page.locator('wa-inbox').getByRole('heading', { name: 'Inbox' }).waitFor();
+    await page.locator('wa-inbox').getByRole('heading', { name: 'Inbox', exact: true }).waitFor();
     await page.reload(); // a fresh page: the first Tab lands on the skip link
     await settle(page);
     await page.keyboard.press('Tab');
@@ -381,13 +382,13 @@ describe('console and admin shells in Chromium', function () {
     await page.locator('nav#nav').waitFor({ state: 'attached' });
     await settle(page);
     const menu = page.getByRole('button', { name: 'Menu' });
-    expect(await page.getByRole('link', { name: 'Inbox' }).isVisible()).to.equal(false);
+    expect(await page.getByRole('link', { name: 'Inbox', exact: true }).isVisible()).to.equal(false);
     await menu.click();
     await page.screenshot({ path: path.join(SHOTS, 'app-menu-open-light-360.png'), fullPage: true });
     await page.getByRole('link', { name: 'Audit log' }).click();
     await settle(page);
     expect(new URL(page.url()).pathname).to.equal('/app/settings/audit-log');
-    expect(await page.getByRole('link', { name: 'Inbox' }).isVisible()).to.equal(false);
+    expect(await page.getByRole('link', { name: 'Inbox', exact: true }).isVisible()).to.equal(false);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).to.be.at.most(0);
     await ctx.close();
@@ -401,6 +402,7 @@ describe('console and admin shells in Chromium', function () {
     for (const screen of [
       'inbox',
       'settings/whatsapp',
+      'settings/inbox',
       'settings/team',
       'settings/api-tokens',
       'settings/embedding',
@@ -430,6 +432,7 @@ describe('console and admin shells in Chromium', function () {
           'contacts',
           'bots',
           'settings/whatsapp',
+          'settings/inbox',
           'settings/team',
           'settings/api-tokens',
           'settings/embedding',
@@ -463,6 +466,6 @@ describe('console and admin shells in Chromium', function () {
         }
       }
     }
-    expect(fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).to.be.at.least(56);
+    expect(fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png')).length).to.be.at.least(60);
   });
 });
