@@ -85,7 +85,8 @@ export function mountWidgets(app: Express, deps: WidgetsDeps): void {
 
   app.get('/demo/embed', (_req, res) => {
     // A strict CSP of the kind a careful site owner runs: scripts only from the loader's origin
-    // (here, this server), no inline script; Lit's styles are constructable stylesheets.
+    // (here, this server), no inline script; Lit's styles are constructable stylesheets. The inbox
+    // shows media it fetched with its token from object URLs, hence blob: for images and media.
     res.setHeader(
       'Content-Security-Policy',
       [
@@ -93,7 +94,8 @@ export function mountWidgets(app: Express, deps: WidgetsDeps): void {
         "script-src 'self'",
         "connect-src 'self'",
         "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
+        "img-src 'self' data: blob:",
+        "media-src 'self' blob:",
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
@@ -244,6 +246,13 @@ function demoPage(publicUrl: string): string {
       section.widget { background: #fff; border: 1px solid #e5d8c6; border-radius: 4px; padding: 1rem; margin: 1.5rem 0; }
       pre { background: #2d2420; color: #f3e6d3; padding: 1rem; overflow: auto; font: 13px/1.5 'Courier New', monospace; border-radius: 4px; }
       footer { text-align: center; font-size: .85rem; color: #8a766b; padding: 2rem; }
+      section.widget.inbox { padding: 0; border: none; background: none; }
+      wa-inbox { height: min(680px, 85vh); }
+      @media (max-width: 600px) {
+        header { padding: 1rem; gap: 1rem; flex-wrap: wrap; }
+        main { padding: 1rem; }
+        section.widget { padding: .75rem; }
+      }
     </style>
     ${loaderTag}
   </head>
@@ -258,6 +267,8 @@ function demoPage(publicUrl: string): string {
       (played here by <code>/demo/embed/token</code>). Their styles stay inside their shadow roots.</p>
       <h2>Our team on WhatsApp</h2>
       <section class="widget"><wa-team-members></wa-team-members></section>
+      <h2>Customer conversations</h2>
+      <section class="widget inbox"><wa-inbox></wa-inbox></section>
       <h2>Recent activity</h2>
       <section class="widget"><wa-audit-log></wa-audit-log></section>
       <h2>Embed these on your own site</h2>

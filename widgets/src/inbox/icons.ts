@@ -32,4 +32,7 @@ export const icons = {
   ),
   template: icon('M4 4h16v2H4zm0 4h10v2H4zm0 4h16v2H4zm0 4h10v2H4z'),
   buttons: icon('M3 5h18v4H3zm0 6h18v4H3zm0 6h18v4H3z'),
+  search: icon(
+    'M15.5 14h-.8l-.3-.3A6.5 6.5 0 109.5 16a6.5 6.5 0 004.2-1.6l.3.3v.8l5 5 1.5-1.5zm-6 0a4.5 4.5 0 110-9 4.5 4.5 0 010 9z',
+  ),
 };

@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { InboxPart } from './inbox-part.ts';
@@ -11,12 +11,16 @@ import {
   duration,
   hue,
   initials,
+  messageText,
   shortTime,
+  summary,
   windowLeft,
   type Conversation,
   type ConversationStatus,
   type Filters,
   type Label,
+  type Search,
+  type SearchHit,
   type Team,
 } from './inbox.types.ts';
 import { styles } from './inbox-list.styles.ts';
@@ -33,14 +37,52 @@ const ASSIGNEES: [Filters['assignee'], string][] = [
   ['all', 'All'],
 ];
 
+/** The server's bounds for a search (GET /messages/search), and how long typing may pause. */
+export const SEARCH_MIN = 2;
+const SEARCH_MAX = 100;
+const SEARCH_DEBOUNCE_MS = 300;
+
 /**
- * The conversation list with its filter bar. Pages further as the user scrolls down.
+ * The text around the first match of `q`, every match in a <mark>. Only text and Lit templates:
+ * what customers wrote never becomes markup.
+ */
+export function highlight(text: string, q: string): (string | TemplateResult)[] {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const words = q
+    .trim()
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/\s+/g, '\\s+');
+  const re = new RegExp(words || '$^', 'giu');
+  // A match far into a long message: start a little before it, at a word boundary.
+  const first = flat.search(re);
+  let start = 0;
+  if (first > 40) {
+    const space = flat.lastIndexOf(' ', first - 12);
+    start = space > first - 40 ? space + 1 : first - 24;
+  }
+  const s = flat.slice(start);
+  const out: (string | TemplateResult)[] = start > 0 ? ['…'] : [];
+  let at = 0;
+  for (const m of s.matchAll(re)) {
+    if (!m[0]) break;
+    out.push(s.slice(at, m.index), html`<mark>${m[0]}</mark>`);
+    at = m.index + m[0].length;
+  }
+  out.push(s.slice(at));
+  return out;
+}
+
+/**
+ * The conversation list with its filter bar, and message search above it: while there is a query
+ * the matching messages replace the list. Pages further as the user scrolls down.
  *
  * @tag wa-inbox-list
  * @event inbox-select - `detail: { id }`.
  * @event inbox-filter - `detail: Filters` — the filters changed.
  * @event inbox-more - Load the next page.
  * @event inbox-reload - Load again after an error.
+ * @event inbox-search - `detail: { q }` — search for this (trimmed; '' or too short ends the search).
+ * @event inbox-open-hit - `detail: SearchHit` — open the conversation of a search result at its message.
  */
 export class WaInboxList extends InboxPart {
   static override styles = [InboxPart.styles, ui, styles];
@@ -56,6 +98,10 @@ export class WaInboxList extends InboxPart {
     hasMore: { type: Boolean },
     loadingMore: { type: Boolean },
     now: { type: Number },
+    search: { attribute: false },
+    userless: { type: Boolean },
+    _q: { state: true },
+    _picked: { state: true },
   };
 
   declare conversations: Conversation[];
@@ -68,6 +114,15 @@ export class WaInboxList extends InboxPart {
   declare hasMore: boolean;
   declare loadingMore: boolean;
   declare now: number;
+  /** The inbox's search state (null when not searching). */
+  declare search: Search | null;
+  /** The caller is no user (an API or embed token): nothing is "mine". */
+  declare userless: boolean;
+  declare _q: string;
+  declare _picked: number | null;
+
+  #debounce: ReturnType<typeof setTimeout> | null = null;
+  #asked = '';
 
   constructor() {
     super();
@@ -80,6 +135,16 @@ export class WaInboxList extends InboxPart {
     this.hasMore = false;
     this.loadingMore = false;
     this.now = Date.now();
+    this.search = null;
+    this.userless = false;
+    this._q = '';
+    this._picked = null;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.#debounce) clearTimeout(this.#debounce);
+    this.#debounce = null;
   }
 
   get #scroller() {
@@ -96,7 +161,7 @@ export class WaInboxList extends InboxPart {
   #maybeMore = () => {
     const el = this.#scroller;
     // A hidden list (one pane at a time) has no height: it must not page through everything.
-    if (!el || !this.hasMore || this.loadingMore || this.state !== 'ready' || el.clientHeight === 0) return;
+    if (!el || !this.hasMore || this.loadingMore || this.state !== 'ready' || el.clientHeight === 0 || this.#searching) return;
     if (el.scrollTop + el.clientHeight >= el.scrollHeight - 300) this.emit('inbox-more');
   };
 
@@ -110,10 +175,68 @@ export class WaInboxList extends InboxPart {
     (rows.find((b) => b.getAttribute('aria-current') === 'true') ?? rows[0])?.focus();
   }
 
+  // ── search ───────────────────────────────────────────────────────────────────────────────
+
+  get #searching(): boolean {
+    return this._q.trim() !== '';
+  }
+
+  get #input() {
+    return this.renderRoot.querySelector<HTMLInputElement>('input[type="search"]');
+  }
+
+  /** Asks the inbox to search once typing pauses; a query too short to search ends it at once. */
+  #queueSearch(now = false) {
+    if (this.#debounce) clearTimeout(this.#debounce);
+    this.#debounce = null;
+    const ask = () => {
+      this.#debounce = null;
+      const q = this._q.trim();
+      if (q === this.#asked && !now) return;
+      this.#asked = q;
+      this.emit('inbox-search', { q });
+    };
+    if (now || this._q.trim().length < SEARCH_MIN) ask();
+    else this.#debounce = setTimeout(ask, SEARCH_DEBOUNCE_MS);
+  }
+
+  #clearSearch() {
+    this._q = '';
+    this._picked = null;
+    this.#queueSearch();
+    this.#input?.focus();
+  }
+
+  #onSearchKey(e: KeyboardEvent) {
+    if (e.key === 'Escape' && this.#searching) {
+      // Handled here: the inbox's own Escape (closing popups) sees it as done.
+      e.preventDefault();
+      this.#clearSearch();
+    }
+  }
+
+  #onInputKey(e: KeyboardEvent) {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      if (this._q.trim().length >= SEARCH_MIN) this.#queueSearch(true);
+    } else if (e.key === 'ArrowDown' && this.#searching) {
+      const first = this.renderRoot.querySelector<HTMLButtonElement>('button.hit');
+      if (first) {
+        e.preventDefault();
+        first.focus();
+      }
+    }
+  }
+
   #onListKey(e: KeyboardEvent) {
     const rows = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('button.conv')];
     const i = rows.indexOf(this.shadowRoot?.activeElement as HTMLButtonElement);
     let next = -1;
+    if (e.key === 'ArrowUp' && i === 0 && this.#searching) {
+      e.preventDefault();
+      this.#input?.focus();
+      return;
+    }
     if (e.key === 'ArrowDown') next = Math.min(rows.length - 1, i + 1);
     else if (e.key === 'ArrowUp') next = Math.max(0, i - 1);
     else if (e.key === 'Home') next = 0;
@@ -124,6 +247,122 @@ export class WaInboxList extends InboxPart {
   }
 
   override render() {
+    const searching = this.#searching;
+    return html`
+      <div class="search ${searching ? 'active' : ''}" role="search" @keydown=${this.#onSearchKey}>
+        <label class="visually-hidden" for="q">Search messages</label>
+        ${icons.search}
+        <input
+          id="q"
+          type="search"
+          placeholder="Search messages"
+          autocomplete="off"
+          spellcheck="false"
+          enterkeyhint="search"
+          maxlength=${SEARCH_MAX}
+          .value=${this._q}
+          @input=${(e: Event) => {
+            this._q = (e.target as HTMLInputElement).value;
+            this.#queueSearch();
+          }}
+          @keydown=${this.#onInputKey}
+        />
+        ${
+          this._q
+            ? html`<button type="button" class="clear" aria-label="Clear search" @click=${() => this.#clearSearch()}>
+                ${icons.close}
+              </button>`
+            : nothing
+        }
+      </div>
+      ${searching ? nothing : this.#filters()}
+      <div class="scroller" @scroll=${this.#maybeMore} @keydown=${this.#onSearchKey}>
+        ${searching ? this.#results() : this.#body()}
+      </div>
+    `;
+  }
+
+  #results() {
+    const q = this._q.trim();
+    if (q.length < SEARCH_MIN) {
+      return html`<p class="hint" role="status">Type at least ${SEARCH_MIN} characters to search messages.</p>`;
+    }
+    const s = this.search;
+    const current = s?.q === q ? s : null;
+    if (current?.state === 'error') {
+      return html`<wa-error-state
+        theme=${ifDefined(this.theme)}
+        heading="Couldn't search the messages"
+        .error=${current.error}
+        @wa-retry=${() => this.#queueSearch(true)}
+      ></wa-error-state>`;
+    }
+    const loading = !current || current.state === 'loading';
+    // What the previous query found stays (dimmed) while the next answer is on its way.
+    const items = s?.items ?? [];
+    const n = items.length;
+    const status = loading
+      ? 'Searching…'
+      : n
+        ? `${n} ${n === 1 ? 'message' : 'messages'}, newest first`
+        : `No messages match “${q}”`;
+    return html`<p class="search-status ${!loading && !n ? 'visually-hidden' : ''}" role="status">${status}</p>
+      ${
+        loading && !n
+          ? html`<div class="pad">
+              <wa-skeleton theme=${ifDefined(this.theme)} variant="rows" lines="4" label="Searching messages"></wa-skeleton>
+            </div>`
+          : !n
+            ? html`<wa-empty-state
+                theme=${ifDefined(this.theme)}
+                heading="No messages match “${q}”"
+                description="Search finds words in messages, captions and notes. Try fewer or other words."
+              ></wa-empty-state>`
+            : html`<ul
+                class="list hits ${loading ? 'stale' : ''}"
+                aria-label="Messages found"
+                aria-busy=${loading ? 'true' : 'false'}
+                @keydown=${this.#onListKey}
+              >
+                ${repeat(
+                  items,
+                  (h) => h.message.id,
+                  (h) => this.#hit(h, s!.q),
+                )}
+              </ul>`
+      }`;
+  }
+
+  #hit(h: SearchHit, q: string) {
+    const m = h.message;
+    const name = customerName(h.conversation);
+    const who = m.note ? 'Note' : m.direction === 'out' ? m.sender?.name || 'You' : null;
+    return html`<li>
+      <button
+        type="button"
+        class="conv hit"
+        data-message=${m.id}
+        aria-current=${this._picked === m.id ? 'true' : 'false'}
+        @click=${() => {
+          this._picked = m.id;
+          this.emit('inbox-open-hit', h);
+        }}
+      >
+        <span class="avatar" style="--h:${hue(name)}" aria-hidden="true">${initials(name)}</span>
+        <span class="main">
+          <span class="top">
+            <span class="name">${name}</span>
+            <time datetime=${m.occurredAt}>${shortTime(m.occurredAt, this.now)}</time>
+          </span>
+          <span class="snippet"
+            >${who ? html`<span class="who">${who}: </span>` : nothing}${highlight(messageText(m) ?? summary(m), q)}</span
+          >
+        </span>
+      </button>
+    </li>`;
+  }
+
+  #filters() {
     const f = this.filters;
     const extra = [f.team, f.label, f.window].filter(Boolean).length;
     return html`
@@ -142,7 +381,7 @@ export class WaInboxList extends InboxPart {
         </div>
         <div class="row">
           <div class="seg" role="group" aria-label="Assigned to">
-            ${ASSIGNEES.map(
+            ${ASSIGNEES.filter(([v]) => v !== 'me' || !this.userless).map(
               ([v, label]) =>
                 html`<button
                   type="button"
@@ -194,7 +433,6 @@ export class WaInboxList extends InboxPart {
           </details>
         </div>
       </div>
-      <div class="scroller" @scroll=${this.#maybeMore}>${this.#body()}</div>
     `;
   }
 

@@ -1,4 +1,5 @@
-// The conversation list: filter bar, rows with avatar, preview, unread badge and tags.
+// The conversation list: search field, filter bar, rows with avatar, preview, unread badge and tags,
+// and the search results that take the list's place while there is a query.
 import { css } from 'lit';
 
 export const styles = css`
@@ -7,6 +8,101 @@ export const styles = css`
     flex-direction: column;
     min-height: 0;
     background: var(--wa-color-bg);
+  }
+  .search {
+    position: relative;
+    display: flex;
+    align-items: center;
+    padding: var(--wa-space-2) var(--wa-space-3) 0;
+  }
+  .search.active {
+    padding-bottom: var(--wa-space-2);
+    border-bottom: 1px solid var(--wa-color-border);
+  }
+  .search > .icon {
+    position: absolute;
+    inset-inline-start: calc(var(--wa-space-3) + 10px);
+    color: var(--wa-color-text-muted);
+    pointer-events: none;
+  }
+  .search input {
+    flex: 1;
+    min-width: 0;
+    min-height: 34px;
+    padding: 0 34px;
+    border: 1px solid var(--wa-color-border);
+    border-radius: 999px;
+    background: var(--wa-color-surface);
+    color: var(--wa-color-text);
+    font: inherit;
+    font-size: var(--wa-font-size-sm);
+  }
+  .search input::placeholder {
+    color: var(--wa-color-text-muted);
+  }
+  .search input::-webkit-search-cancel-button {
+    appearance: none;
+  }
+  .search input:focus-visible {
+    outline: 2px solid var(--wa-color-focus);
+    outline-offset: 0;
+    background: var(--wa-color-bg);
+  }
+  .search .clear {
+    position: absolute;
+    inset-inline-end: calc(var(--wa-space-3) + 4px);
+    display: inline-grid;
+    place-items: center;
+    width: 26px;
+    height: 26px;
+    padding: 0;
+    border: none;
+    border-radius: 50%;
+    background: transparent;
+    color: var(--wa-color-text-muted);
+    cursor: pointer;
+  }
+  .search .clear:hover {
+    background: var(--wa-color-surface-2);
+    color: var(--wa-color-text);
+  }
+  .hint,
+  .search-status {
+    margin: 0;
+    padding: var(--wa-space-2) var(--wa-space-3);
+    color: var(--wa-color-text-muted);
+    font-size: var(--wa-font-size-sm);
+  }
+  .hint {
+    padding: var(--wa-space-4) var(--wa-space-3);
+    text-align: center;
+  }
+  .search-status {
+    border-bottom: 1px solid var(--wa-color-border);
+  }
+  ul.stale {
+    opacity: 0.6;
+  }
+  .snippet {
+    display: -webkit-box;
+    -webkit-box-orient: vertical;
+    -webkit-line-clamp: 2;
+    line-clamp: 2;
+    overflow: hidden;
+    overflow-wrap: anywhere;
+    color: var(--wa-color-text-muted);
+    font-size: var(--wa-font-size-sm);
+  }
+  .snippet .who {
+    color: var(--wa-color-text);
+    font-weight: 500;
+  }
+  mark {
+    padding: 0 1px;
+    border-radius: 2px;
+    background: color-mix(in srgb, var(--wa-color-warning) 32%, transparent);
+    color: var(--wa-color-text);
+    font-weight: 600;
   }
   .filters {
     display: flex;

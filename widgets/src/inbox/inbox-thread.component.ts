@@ -411,14 +411,25 @@ export class WaInboxThread extends InboxPart {
   }
 
   #jumpTo(id: number | null) {
-    const el = id === null ? null : this.renderRoot.querySelector<HTMLElement>(`li[data-id="${id}"]`);
-    if (!el) {
-      this.toast('That message is further back in the history.', 'info');
-      return;
-    }
-    el.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+    if (id === null || !this.reveal(id, true)) this.toast('That message is further back in the history.', 'info');
+  }
+
+  /**
+   * Scrolls a loaded message into the middle of the view and outlines it for a moment; the view
+   * stops following new messages. False when the message is not loaded.
+   */
+  reveal(id: number, smooth = false): boolean {
+    const el = this.renderRoot.querySelector<HTMLElement>(`li[data-id="${id}"]`);
+    const box = this.#scroller;
+    if (!el || !box) return false;
+    this.#pinned = false;
+    const still = !smooth || matchMedia('(prefers-reduced-motion: reduce)').matches;
+    // The thread's own scroller only (scrollIntoView would move the host page too).
+    const at = el.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTo({ top: box.scrollTop + at - (box.clientHeight - el.offsetHeight) / 2, behavior: still ? 'auto' : 'smooth' });
     el.classList.add('flash');
-    setTimeout(() => el.classList.remove('flash'), 1200);
+    setTimeout(() => el.classList.remove('flash'), 2000);
+    return true;
   }
 
   /** Closes the reaction picker (Escape from the inbox). Returns whether one was open. */

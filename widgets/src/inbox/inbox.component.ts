@@ -27,13 +27,15 @@ import {
   type Page,
   type Presence,
   type Ref,
+  type Search,
+  type SearchHit,
   type SendRequest,
   type Team,
 } from './inbox.types.ts';
 import type { WaInboxComposer } from './inbox-composer.component.ts';
 import type { WaInboxTemplatePicker } from './template-picker.component.ts';
 import type { WaInboxThread } from './inbox-thread.component.ts';
-import type { WaInboxList } from './inbox-list.component.ts';
+import { SEARCH_MIN, type WaInboxList } from './inbox-list.component.ts';
 import { styles } from './inbox.styles.ts';
 
 type Layout = 'wide' | 'medium' | 'narrow';
@@ -47,6 +49,11 @@ interface Viewer {
 
 const PAGE = 25;
 const THREAD_PAGE = 30;
+/** The realtime catch-up's page, and how far back it follows a burst before starting over. */
+const NEWEST_PAGE = 20;
+const CATCH_UP_PAGE = 50;
+const CATCH_UP_PAGES = 10;
+const SEARCH_LIMIT = 30;
 const VIEWING_EVERY_MS = 10_000;
 const VIEWING_TTL_MS = 30_000;
 const TYPING_TTL_MS = 6_000;
@@ -126,6 +133,8 @@ export class WaInbox extends WaElement {
     _closedMode: { state: true },
     _busy: { state: true },
     _now: { state: true },
+    _search: { state: true },
+    _userless: { state: true },
   };
 
   declare conversationId: number | undefined;
@@ -158,6 +167,9 @@ export class WaInbox extends WaElement {
   declare _closedMode: 'template' | 'note';
   declare _busy: boolean;
   declare _now: number;
+  declare _search: Search | null;
+  /** The API says the caller is no user (an API or embed token): no presence, viewing or "mine". */
+  declare _userless: boolean;
 
   #me: Ref | null = null;
   #context: { api: unknown; tenant: unknown } | null = null;
@@ -177,6 +189,13 @@ export class WaInbox extends WaElement {
   #previewUrls = new Set<string>();
   #rtSeenOpen = false;
   #rtWasDown = false;
+  #searchCtrl: AbortController | null = null;
+  /** A message to scroll to once its conversation's newest page is in (opened from a search). */
+  #reveal: number | null = null;
+  /** Settles once /auth/me has answered (or failed): presence and viewing wait for it. */
+  #whoami: Promise<void> = Promise.resolve();
+  #refreshing = false;
+  #refreshAgain = false;
 
   #rt = new RealtimeController(this, {
     topics: () =>
@@ -218,6 +237,8 @@ export class WaInbox extends WaElement {
     this._closedMode = 'template';
     this._busy = false;
     this._now = Date.now();
+    this._search = null;
+    this._userless = false;
   }
 
   // ── lifecycle ────────────────────────────────────────────────────────────────────────────
@@ -252,6 +273,7 @@ export class WaInbox extends WaElement {
     this.#leave();
     this.#listCtrl?.abort();
     this.#threadCtrl?.abort();
+    this.#searchCtrl?.abort();
     for (const u of this.#previewUrls) URL.revokeObjectURL(u);
     this.#previewUrls.clear();
     this.#context = null;
@@ -308,10 +330,13 @@ export class WaInbox extends WaElement {
       this._messages = [];
       this._pane = 'list';
       this.#drafts.clear();
+      // The same words, in the other tenant's messages.
+      if (this._search) void this.#search(this._search.q);
     }
     void this.#loadList();
-    void this.#loadTeamData();
-    this.#ping();
+    this.#whoami = this.#loadTeamData();
+    // The heartbeat waits for /auth/me: a caller who is no user has no presence to keep.
+    void this.#whoami.then(() => this.#ping());
     if (this.#presenceTimer) clearInterval(this.#presenceTimer);
     this.#presenceTimer = setInterval(() => this.#ping(), PRESENCE_EVERY_MS);
     if (this.conversationId) this.#select(this.conversationId);
@@ -328,6 +353,7 @@ export class WaInbox extends WaElement {
     if (!api) return;
     // The list works without these; each one missing only hides what it feeds.
     const get = <T>(path: string) => api.get<T>(path).catch(() => null);
+    this._userless = false;
     const [me, agents, teams, labels] = await Promise.all([
       get<{ user: { id: number; name: string; email: string } | null }>('/api/v1/auth/me'),
       get<{ items: Agent[] }>('/api/v1/inbox/agents'),
@@ -337,6 +363,9 @@ export class WaInbox extends WaElement {
     if (api !== this.api) return;
     this.#me = me?.user ? { id: me.user.id, name: me.user.name || me.user.email } : null;
     this._myId = this.#me?.id ?? null;
+    // Only a clear answer counts: a failed /auth/me leaves presence and viewing trying.
+    this._userless = me !== null && me.user === null;
+    if (this._userless && this._filters.assignee === 'me') this.#setFilters({ ...this._filters, assignee: 'all' });
     this._agents = agents?.items ?? [];
     this._teams = teams?.items ?? [];
     this._labels = labels?.items ?? [];
@@ -449,14 +478,16 @@ export class WaInbox extends WaElement {
     }
   }
 
-  #select(id: number) {
+  /** Opens a conversation; `known` is a fresh copy from elsewhere (a search result) when it is not listed. */
+  #select(id: number, known?: Conversation) {
+    this.#reveal = null;
     if (id === this._selectedId) {
       if (this.layout === 'narrow') this._pane = 'thread';
       return;
     }
     this.#leave();
     this._selectedId = id;
-    this._conv = this._convs.find((c) => c.id === id) ?? null;
+    this._conv = this._convs.find((c) => c.id === id) ?? known ?? null;
     this._messages = [];
     this._older = null;
     this._threadState = 'loading';
@@ -488,6 +519,7 @@ export class WaInbox extends WaElement {
       this.#merge(page.items);
       this._older = page.nextCursor;
       this._threadState = 'ready';
+      if (this.#reveal) void this.#revealMessage();
     } catch (e) {
       if ((e as Error).name === 'AbortError') return;
       if (e instanceof ApiError && e.status === 404) return this.#drop(id);
@@ -515,15 +547,116 @@ export class WaInbox extends WaElement {
     }
   }
 
+  /**
+   * Catches the open thread up after an event: the newest page, then, while no message of a page is
+   * one we already had (a burst bigger than a page), the pages before it, so nothing in between goes
+   * missing. After CATCH_UP_PAGES without meeting the loaded history it starts over from what it
+   * fetched: the rest comes back through "earlier messages". One catch-up runs at a time.
+   */
   async #refreshNewest() {
     const id = this._selectedId;
-    if (!id || !this.api || this._threadState !== 'ready') return;
+    const api = this.api;
+    if (!id || !api || this._threadState !== 'ready') return;
+    if (this.#refreshing) {
+      this.#refreshAgain = true;
+      return;
+    }
+    this.#refreshing = true;
     try {
-      const page = await this.api.get<Page<Message>>(`/api/v1/conversations/${id}/messages`, { query: { limit: 20 } });
-      if (this._selectedId === id) this.#merge(page.items);
+      const known = new Set(this._messages.filter((m) => !m.local && m.id > 0).map((m) => m.id));
+      const url = `/api/v1/conversations/${id}/messages`;
+      let page = await api.get<Page<Message>>(url, { query: { limit: NEWEST_PAGE } });
+      const items = [...page.items];
+      let met = page.items.some((m) => known.has(m.id));
+      for (let n = 0; !met && known.size && page.nextCursor && n < CATCH_UP_PAGES; n++) {
+        if (this._selectedId !== id) return;
+        page = await api.get<Page<Message>>(url, { query: { limit: CATCH_UP_PAGE, before: page.nextCursor } });
+        items.push(...page.items);
+        met = page.items.some((m) => known.has(m.id));
+      }
+      if (this._selectedId !== id || api !== this.api) return;
+      if (!met && page.nextCursor) {
+        // A hole between what is loaded and what arrived: keep only the unbroken newest run.
+        this._messages = this._messages.filter((m) => m.local);
+        this._older = page.nextCursor;
+      }
+      this.#merge(items);
+      this.#typedThenSent(items.filter((m) => !known.has(m.id)));
     } catch {
       // The next event (or reconnect) catches up.
+    } finally {
+      this.#refreshing = false;
+      if (this.#refreshAgain) {
+        this.#refreshAgain = false;
+        void this.#refreshNewest();
+      }
     }
+  }
+
+  /** A teammate's message ends their "typing…" at once (they stay among the viewers). */
+  #typedThenSent(fresh: Message[]) {
+    let viewers: Map<number, Viewer> | null = null;
+    for (const m of fresh) {
+      const who = m.sender?.id;
+      const v = who == null ? undefined : (viewers ?? this._viewers).get(who);
+      if (!v || !v.typingUntil) continue;
+      viewers ??= new Map(this._viewers);
+      viewers.set(who!, { ...v, typingUntil: 0 });
+    }
+    if (viewers) this._viewers = viewers;
+  }
+
+  async #revealMessage() {
+    const id = this.#reveal;
+    this.#reveal = null;
+    if (!id || this._threadState !== 'ready') return;
+    await this.updateComplete;
+    const thread = this.renderRoot.querySelector<WaInboxThread>('wa-inbox-thread');
+    if (!thread) return;
+    await thread.updateComplete;
+    if (!thread.reveal(id)) {
+      this.host?.toast('That message is further back in the conversation: scroll up to find it.', { kind: 'info' });
+    }
+  }
+
+  // ── search ───────────────────────────────────────────────────────────────────────────────
+
+  async #search(q: string) {
+    this.#searchCtrl?.abort();
+    this.#searchCtrl = null;
+    const api = this.api;
+    if (!api || q.length < SEARCH_MIN) {
+      this._search = null;
+      return;
+    }
+    const ctrl = (this.#searchCtrl = new AbortController());
+    this._search = { q, state: 'loading', items: this._search?.items ?? [] };
+    try {
+      const r = await api.get<{ items: SearchHit[] }>('/api/v1/messages/search', {
+        signal: ctrl.signal,
+        query: { q, limit: SEARCH_LIMIT },
+      });
+      if (ctrl.signal.aborted) return;
+      this._search = { q, state: 'ready', items: r.items ?? [] };
+    } catch (e) {
+      if (ctrl.signal.aborted || (e as Error).name === 'AbortError') return;
+      this._search = { q, state: 'error', items: [], error: e };
+    } finally {
+      if (this.#searchCtrl === ctrl) this.#searchCtrl = null;
+    }
+  }
+
+  /** Opens a search result's conversation and shows the message when it is in the loaded page. */
+  #openHit(hit: SearchHit) {
+    const id = hit.conversation.id;
+    if (id === this._selectedId) {
+      if (this.layout === 'narrow') this._pane = 'thread';
+      this.#reveal = hit.message.id;
+      void this.#revealMessage();
+      return;
+    }
+    this.#select(id, hit.conversation);
+    this.#reveal = hit.message.id;
   }
 
   /** Merges messages by id; a confirmed message replaces the optimistic one with its clientRef. */
@@ -619,12 +752,14 @@ export class WaInbox extends WaElement {
   }
 
   #ping() {
+    if (this._userless) return;
     this.api?.put('/api/v1/inbox/presence', { status: this._presence }).catch(() => {});
   }
 
   async #setPresence(p: Presence, manual = true) {
     this._presence = p;
     if (manual) this.#autoAway = false;
+    if (this._userless) return;
     try {
       await this.api?.put('/api/v1/inbox/presence', { status: p });
     } catch (e) {
@@ -668,6 +803,8 @@ export class WaInbox extends WaElement {
   }
 
   async #activity(id: number, kind: 'viewing' | 'typing' | 'left') {
+    await this.#whoami;
+    if (this._userless) return;
     try {
       const r = await this.api?.post<{ viewers?: { userId: number; name: string; typing: boolean }[] }>(
         `/api/v1/conversations/${id}/activity`,
@@ -1022,14 +1159,18 @@ export class WaInbox extends WaElement {
         <h2>Inbox</h2>
         ${this.#rtSeenOpen && this.#rt.status !== 'open' ? html`<span class="rt" role="status">Reconnecting…</span>` : nothing}
         <span class="spacer"></span>
-        <label class="presence">
-          <span class="dot ${this._presence}" aria-hidden="true"></span>
-          <span class="visually-hidden">Your status</span>
-          <select @change=${(e: Event) => void this.#setPresence((e.target as HTMLSelectElement).value as Presence)}>
-            <option value="online" ?selected=${this._presence === 'online'}>Online</option>
-            <option value="away" ?selected=${this._presence === 'away'}>Away</option>
-          </select>
-        </label>
+        ${
+          this._userless
+            ? nothing
+            : html`<label class="presence">
+                <span class="dot ${this._presence}" aria-hidden="true"></span>
+                <span class="visually-hidden">Your status</span>
+                <select @change=${(e: Event) => void this.#setPresence((e.target as HTMLSelectElement).value as Presence)}>
+                  <option value="online" ?selected=${this._presence === 'online'}>Online</option>
+                  <option value="away" ?selected=${this._presence === 'away'}>Away</option>
+                </select>
+              </label>`
+        }
         <button
           type="button"
           class="icon-btn help-btn"
@@ -1058,7 +1199,11 @@ export class WaInbox extends WaElement {
           .hasMore=${!!this._cursor}
           .loadingMore=${this._loadingMore}
           .now=${this._now}
+          .search=${this._search}
+          ?userless=${this._userless}
           @inbox-select=${(e: CustomEvent<{ id: number }>) => this.#select(e.detail.id)}
+          @inbox-search=${(e: CustomEvent<{ q: string }>) => void this.#search(e.detail.q)}
+          @inbox-open-hit=${(e: CustomEvent<SearchHit>) => this.#openHit(e.detail)}
           @inbox-filter=${(e: CustomEvent<Filters>) => this.#setFilters(e.detail)}
           @inbox-more=${() => void this.#loadList(true)}
           @inbox-reload=${() => void this.#loadList()}

@@ -69,6 +69,20 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
+/** One answer of GET /messages/search: the message and the conversation it is in. */
+export interface SearchHit {
+  message: Message;
+  conversation: Conversation;
+}
+
+/** Message search as the inbox holds it; the list renders it in place of the conversations. */
+export interface Search {
+  q: string;
+  state: 'loading' | 'ready' | 'error';
+  items: SearchHit[];
+  error?: unknown;
+}
+
 export interface Agent {
   id: number;
   name: string;

@@ -1,6 +1,6 @@
 // An in-memory stand-in for the inbox API (the contract in notes/inbox-contract.md) and the /ws
 // realtime endpoint, for the <wa-inbox> browser tests: conversations with keyset pages, message
-// history with `before` cursors, sends, media, templates, canned responses and team data.
+// history with `before` cursors, message search, sends, media, templates, canned responses and team data.
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
@@ -348,6 +348,29 @@ export function fakeInbox(opts: FakeInboxOptions = {}) {
       const mime = String(req.headers['content-type']);
       state.media.set(id, { mime, body: req.raw, filename });
       return { status: 201, body: { id, mime, size: req.raw.length, filename } };
+    },
+    // Like the server: 2..100 characters, case-insensitive substring, newest first, limit ≤ 50.
+    'GET /api/v1/messages/search': (req) => {
+      const q = (req.query.get('q') ?? '').trim();
+      if (q.length < 2 || q.length > 100) {
+        return { status: 400, body: { error: { code: 'validation_failed', message: 'Search for at least 2 characters.' } } };
+      }
+      const limit = Math.min(50, Number(req.query.get('limit') ?? 20));
+      const needle = q.toLowerCase();
+      const items: { message: Msg; conversation: Conv }[] = [];
+      for (const [id, list] of Object.entries(state.messages)) {
+        const c = state.conversations.find((x) => x.id === Number(id));
+        if (!c) continue;
+        for (const m of list)
+          if (
+            String(m.text ?? '')
+              .toLowerCase()
+              .includes(needle)
+          )
+            items.push({ message: m, conversation: c });
+      }
+      items.sort((a, b) => Date.parse(b.message.occurredAt) - Date.parse(a.message.occurredAt) || b.message.id - a.message.id);
+      return { body: { items: items.slice(0, limit) } };
     },
     'GET /api/v1/channels/:id/templates': () => ({ body: { items: TEMPLATES } }),
     'GET /api/v1/canned-responses': () => ({ body: { items: CANNED } }),

@@ -380,6 +380,8 @@ describe('<wa-inbox> composer', function () {
     await target.getByRole('button', { name: 'React to this message' }).click();
     await target.getByRole('button', { name: 'React with ❤️' }).click();
     await target.locator('.reaction', { hasText: '❤️' }).waitFor();
+    // The reaction shows at once (optimistically): wait for the request itself.
+    await waitFor(() => calls(requests, 'POST', '/api/v1/conversations/1/messages').length >= 2, 5000, 'the reaction request');
     expect(calls(requests, 'POST', '/api/v1/conversations/1/messages')[1].json).to.deep.include({
       type: 'reaction',
       messageId: 3,

@@ -65,6 +65,11 @@ describe('<wa-inbox> screenshots', function () {
         const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `inbox-${name}-${theme}-${width}.png`) });
         await inbox.locator('wa-inbox-list button.conv').first().waitFor();
         await shot('list');
+        const search = inbox.getByRole('searchbox', { name: 'Search messages' });
+        await search.fill('order');
+        await inbox.locator('wa-inbox-list button.hit').first().waitFor();
+        await shot('search');
+        await search.press('Escape');
         await inbox.locator('wa-inbox-list button.conv').first().click();
         await inbox.getByText('Yes please, thank you!').waitFor();
         await page.waitForTimeout(300);
