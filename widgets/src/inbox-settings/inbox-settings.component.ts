@@ -370,6 +370,10 @@ export class WaInboxSettings extends WaElement {
     if (parsed.value === agent.capacity) return;
     try {
       const saved = await api.patch<InboxAgent>(`/api/v1/inbox/agents/${agent.id}`, { capacity: parsed.value });
+      // Remember it at once: a quick second edit (before the reload below lands) compares against
+      // what was just saved, and the reload then renders the same value instead of overwriting typing.
+      agent.capacity = saved.capacity;
+      this.requestUpdate();
       const who = agent.name || agent.email;
       this.host?.toast(
         saved.capacity === null
