@@ -58,3 +58,15 @@ export async function createSequelize(config: Pick<Config, 'database'>, logger?:
 export function dialectOf(sequelize: Sequelize): Dialect {
   return sequelize.getDialect() === 'mysql' ? 'mysql' : 'sqlite';
 }
+
+/**
+ * A date as the SQL text of a DATETIME(3) value, in UTC with milliseconds, for raw and bulk
+ * INSERTs: there Sequelize knows no column type and formats a Date to the whole second on MySQL.
+ * (The connection's time zone is +00:00; SQLite keeps Sequelize's own text format.)
+ */
+export function sqlDate(sequelize: Sequelize, d: Date): string {
+  return d
+    .toISOString()
+    .replace('T', ' ')
+    .replace('Z', dialectOf(sequelize) === 'sqlite' ? ' +00:00' : '');
+}

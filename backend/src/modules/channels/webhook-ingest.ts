@@ -6,6 +6,7 @@
 // before its event is on disk.
 import crypto from 'node:crypto';
 import type { Models } from '../../db/models.ts';
+import { sqlDate } from '../../db/sequelize.ts';
 import type { Logger } from '../../logger.ts';
 
 export interface IncomingEvent {
@@ -93,9 +94,8 @@ export class WebhookIngest {
       // One plain multi-row INSERT: building model instances per row costs more CPU than the
       // database round trip it shares.
       const sequelize = this.#models.WebhookEvent.sequelize!;
-      // SQLite stores dates as text in Sequelize's format; the MySQL driver converts Date itself.
-      const sqlite = sequelize.getDialect() === 'sqlite';
-      const at = (d: Date) => (sqlite ? d.toISOString().replace('T', ' ').replace('Z', ' +00:00') : d);
+      // The receipt time keeps its milliseconds: the processor orders a message within its second by them.
+      const at = (d: Date) => sqlDate(sequelize, d);
       const bind: unknown[] = [];
       const rows = batch.map((e) => {
         const n = bind.push(e.source, e.channelId, e.tenantId, e.body, at(e.receivedAt), at(e.receivedAt));

@@ -6,6 +6,7 @@
 import crypto from 'node:crypto';
 import { Op, type QueryOptions, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
+import { sqlDate } from '../../db/sequelize.ts';
 import type { Logger } from '../../logger.ts';
 import type { EventBus } from '../../realtime/index.ts';
 import type { WebhookEventInstance } from './webhook-event.model.ts';
@@ -59,15 +60,14 @@ const when = (v: unknown, fallback: Date): Date => {
   return Number.isFinite(n) && n > 0 ? new Date(n * 1000) : fallback;
 };
 /**
- * WhatsApp's timestamps have whole seconds, ours milliseconds. A message received within its own
- * second takes the receipt's milliseconds, so it sorts after a reply an agent sent earlier in that
- * second rather than before it; otherwise it keeps WhatsApp's time. (The service window is counted
- * from the whole second: see service-window.ts.)
+ * WhatsApp's timestamps have whole seconds, ours milliseconds. Within its second, an inbound message
+ * takes the time we received it (capped at the second's last millisecond), so it sorts after a reply
+ * an agent sent earlier in that second — the agent had not seen it yet — instead of before it. (The
+ * service window is counted from the whole second: see service-window.ts.)
  */
 const inboundAt = (v: unknown, receivedAt: Date, fallback: Date): Date => {
-  const t = when(v, fallback);
-  const late = receivedAt.getTime() - t.getTime();
-  return late > 0 && late < 1000 ? new Date(receivedAt.getTime()) : t;
+  const t = when(v, fallback).getTime();
+  return new Date(t + Math.min(999, Math.max(0, receivedAt.getTime() - t)));
 };
 
 export class WebhookProcessor {
@@ -467,7 +467,12 @@ export class WebhookProcessor {
       ...(table === 'wa_messages' ? { updatedAt: now } : {}),
     }));
     const snake = withTimes.map((r) =>
-      Object.fromEntries(Object.entries(r).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), v ?? null])),
+      Object.fromEntries(
+        Object.entries(r).map(([k, v]) => [
+          k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`),
+          v instanceof Date ? sqlDate(this.#sequelize, v) : (v ?? null),
+        ]),
+      ),
     );
     // Every row must name the same columns for one multi-row INSERT.
     const columns = [...new Set(snake.flatMap((r) => Object.keys(r)))];

@@ -4,6 +4,7 @@
 // webhook never counts twice. A customer writing reopens a resolved or snoozed conversation.
 import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
+import { sqlDate } from '../../db/sequelize.ts';
 import { windowClosesAt } from '../channels/service-window.ts';
 
 export interface InboundForConversation {
@@ -86,12 +87,12 @@ export async function recordInbound(
           profile_name: latest.profileName,
           status: 'open',
           unread_count: 0,
-          last_message_at: latest.occurredAt,
+          last_message_at: sqlDate(sequelize, latest.occurredAt),
           last_inbound_at: null,
           window_expires_at: null,
           preview: latest.preview,
-          created_at: now,
-          updated_at: now,
+          created_at: sqlDate(sequelize, now),
+          updated_at: sqlDate(sequelize, now),
         },
       ],
       options,
