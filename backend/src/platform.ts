@@ -255,7 +255,9 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       onInboundMedia: (ids) => messages.enqueueMediaDownloads(ids),
       onConversationsOpened: (ids) => collaboration.autoAssign(ids),
     },
-    { receiverBusy: () => Date.now() - lastCommit < 100 },
+    // Busy: events committed within the last 25 ms, as in a burst. A lone event (a customer typing)
+    // leaves the processor free to take the next one at once.
+    { receiverBusy: () => Date.now() - lastCommit < 25 },
   );
   onChannelsChange = () => processor.invalidateChannels();
   const ingest = new WebhookIngest(models, logger, {
