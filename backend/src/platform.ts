@@ -48,6 +48,15 @@ import { InboxService, MessagesService, inboxRoutes, messagesRoutes } from './mo
 import { LocalBlobStore, MediaService, mediaRoutes } from './modules/media/index.ts';
 import { NotificationsService } from './modules/inbox/notifications.ts';
 import { CollaborationService, ViewerRegistry, collaborationRoutes } from './modules/inbox/index.ts';
+import { ConsentService, consentRoutes } from './modules/consent/index.ts';
+import {
+  ContactsService,
+  ImportsService,
+  SegmentsService,
+  contactsRoutes,
+  importsRoutes,
+  segmentsRoutes,
+} from './modules/contacts/index.ts';
 import { DEMO_SLUG } from './bootstrap.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
@@ -89,6 +98,10 @@ export interface Platform {
     messages: MessagesService;
     notifications: NotificationsService;
     collaboration: CollaborationService;
+    consent: ConsentService;
+    contacts: ContactsService;
+    segments: SegmentsService;
+    imports: ImportsService;
   };
   /** The built-in Cloud API simulator (embedded default only), mounted at /simulator. */
   simulator: Simulator | null;
@@ -234,8 +247,22 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   });
   const viewers = new ViewerRegistry(bus);
   const collaboration = new CollaborationService({ models, sequelize, audit, bus, logger, notifications, viewers });
+  const consent = new ConsentService({ models, sequelize, audit, bus, logger, channels });
+  const contacts = new ContactsService({ models, sequelize, audit, bus, logger, consent });
+  const segments = new SegmentsService({ models, sequelize, audit, logger });
+  const imports = new ImportsService({
+    models,
+    sequelize,
+    audit,
+    bus,
+    logger,
+    consent,
+    dir: path.join(config.dataDir, 'imports'),
+    enqueue: (name, data) => jobs.now(name, data),
+  });
 
-  const definitions = opts.jobDefinitions ?? jobDefinitions({ auth, channels, messages, collaboration });
+  const definitions =
+    opts.jobDefinitions ?? jobDefinitions({ auth, channels, messages, collaboration, consent, contacts, imports });
   const jobs = await createJobs({
     sequelize,
     redisUrl: config.redisUrl,
@@ -302,6 +329,10 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     ...collaborationRoutes(collaboration, notifications),
     ...messagesRoutes(messages),
     ...mediaRoutes(media),
+    ...contactsRoutes(contacts),
+    ...segmentsRoutes(segments),
+    ...importsRoutes(imports),
+    ...consentRoutes(consent),
     ...tenantsRoutes(tenants, users),
     ...usersRoutes(users),
     ...credentialsRoutes(credentials),
@@ -436,6 +467,10 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       messages,
       notifications,
       collaboration,
+      consent,
+      contacts,
+      segments,
+      imports,
     },
     simulator,
     webhooks: { ingest, processor, platform: platformWebhook },

@@ -16,6 +16,8 @@ import { defineWaStatusEvent } from '../modules/channels/wa-status-event.model.t
 import { defineConversation } from '../modules/inbox/conversation.model.ts';
 import { defineCollaborationModels } from '../modules/inbox/collaboration.models.ts';
 import { defineBlob } from '../modules/media/blob.model.ts';
+import { defineContactModels } from '../modules/contacts/contacts.models.ts';
+import { defineConsentModels } from '../modules/consent/consent.models.ts';
 
 export function createModels(sequelize: Sequelize) {
   const models = {
@@ -34,6 +36,8 @@ export function createModels(sequelize: Sequelize) {
     Conversation: defineConversation(sequelize),
     ...defineCollaborationModels(sequelize),
     Blob: defineBlob(sequelize),
+    ...defineContactModels(sequelize),
+    ...defineConsentModels(sequelize),
   };
   models.Membership.belongsTo(models.User, { foreignKey: 'userId', as: 'user' });
   models.Membership.belongsTo(models.Tenant, { foreignKey: 'tenantId', as: 'tenant' });
@@ -74,4 +78,15 @@ export const TENANT_OWNED_TABLES = [
   'canned_responses',
   'notifications',
   'blobs',
+  'contacts',
+  'contact_attributes',
+  'contact_attribute_values',
+  'tags',
+  'contact_tags',
+  'contact_notes',
+  'segments',
+  'contact_imports',
+  'contact_import_errors',
+  'consent_entries',
+  'consent_settings',
 ] as const;

@@ -10,6 +10,10 @@ import type { MessagesService } from '../modules/inbox/messages.service.ts';
 import { messagesJobs } from '../modules/inbox/messages.jobs.ts';
 import type { CollaborationService } from '../modules/inbox/collaboration.service.ts';
 import { collaborationJobs } from '../modules/inbox/collaboration.jobs.ts';
+import type { ConsentService } from '../modules/consent/consent.service.ts';
+import type { ContactsService } from '../modules/contacts/contacts.service.ts';
+import type { ImportsService } from '../modules/contacts/imports.service.ts';
+import { importsJobs } from '../modules/contacts/imports.jobs.ts';
 
 export interface JobContext {
   /** Child logger already bound to the job name, id and attempt. Never log the payload. */
@@ -58,6 +62,9 @@ export interface JobServices {
   /** Optional so a caller that builds only some services (tests, tools) can leave the inbox out. */
   messages?: MessagesService;
   collaboration?: Pick<CollaborationService, 'wakeSnoozed'>;
+  consent?: ConsentService;
+  contacts?: ContactsService;
+  imports?: ImportsService;
 }
 
 export function jobDefinitions(s: JobServices): JobDefinition[] {
@@ -67,5 +74,6 @@ export function jobDefinitions(s: JobServices): JobDefinition[] {
     ...channelsJobs(s.channels),
     ...(s.messages ? messagesJobs(s.messages) : []),
     ...(s.collaboration ? collaborationJobs(s.collaboration) : []),
+    ...(s.imports ? importsJobs(s.imports) : []),
   ];
 }

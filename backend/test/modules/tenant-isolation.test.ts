@@ -27,7 +27,8 @@ describe('tenant isolation', () => {
   });
 
   // A new tenant-owned table must be added here together with its isolation test. The inbox's
-  // tables are covered in test/inbox (collaboration, sending, media) and blobs below.
+  // tables are covered in test/inbox (collaboration, sending, media) and blobs below; the CRM's in
+  // test/contacts and the consent registry's in test/consent.
   it('covers every tenant-owned table', () => {
     expect([...TENANT_OWNED_TABLES].sort()).to.deep.equal([
       'api_tokens',
@@ -35,6 +36,15 @@ describe('tenant isolation', () => {
       'blobs',
       'canned_responses',
       'channels',
+      'consent_entries',
+      'consent_settings',
+      'contact_attribute_values',
+      'contact_attributes',
+      'contact_import_errors',
+      'contact_imports',
+      'contact_notes',
+      'contact_tags',
+      'contacts',
       'conversation_labels',
       'conversations',
       'credentials',
@@ -43,6 +53,8 @@ describe('tenant isolation', () => {
       'labels',
       'memberships',
       'notifications',
+      'segments',
+      'tags',
       'team_members',
       'teams',
       'wa_messages',

@@ -24,6 +24,8 @@ export interface ConversationAttrs {
   teamId: number | null;
   /** Status 'snoozed' until then; the conversation reopens when it passes or the customer writes. */
   snoozedUntil: Date | null;
+  /** The CRM contact this customer is (set on the first inbound message; moved by a merge). */
+  contactId: number | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -42,6 +44,7 @@ export type ConversationCreation = Optional<
   | 'assigneeUserId'
   | 'teamId'
   | 'snoozedUntil'
+  | 'contactId'
   | 'createdAt'
   | 'updatedAt'
 >;
@@ -68,6 +71,7 @@ export function defineConversation(sequelize: Sequelize) {
       assigneeUserId: { type: DataTypes.INTEGER, allowNull: true },
       teamId: { type: DataTypes.INTEGER, allowNull: true },
       snoozedUntil: { type: DataTypes.DATE(3), allowNull: true },
+      contactId: { type: DataTypes.BIGINT, allowNull: true },
       createdAt: { type: DataTypes.DATE(3), allowNull: false },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
