@@ -329,9 +329,10 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     ...collaborationRoutes(collaboration, notifications),
     ...messagesRoutes(messages),
     ...mediaRoutes(media),
-    ...contactsRoutes(contacts),
-    ...segmentsRoutes(segments),
+    // Fixed paths under /api/v1/contacts (imports, export.csv) before /api/v1/contacts/:id.
     ...importsRoutes(imports),
+    ...segmentsRoutes(segments),
+    ...contactsRoutes(contacts),
     ...consentRoutes(consent),
     ...tenantsRoutes(tenants, users),
     ...usersRoutes(users),
