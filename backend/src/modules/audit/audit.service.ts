@@ -33,6 +33,15 @@ export const AUDIT_ACTIONS = [
   'team.created',
   'team.updated',
   'team.deleted',
+  'contact.created',
+  'contact.merged',
+  'contact.deleted',
+  'contacts.exported',
+  'contacts.imported',
+  'segment.created',
+  'segment.deleted',
+  'consent.recorded',
+  'consent.settings_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
