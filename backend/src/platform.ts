@@ -235,6 +235,15 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
   await bus.ready();
   const media = new MediaService({ models, store: new LocalBlobStore(path.join(config.dataDir, 'media')) });
   const notifications = new NotificationsService({ models, bus, logger });
+  const consent = new ConsentService({
+    models,
+    sequelize,
+    audit,
+    bus,
+    logger,
+    channels,
+    enqueue: (name, data) => jobs.now(name, data),
+  });
   const messages = new MessagesService({
     models,
     sequelize,
@@ -242,12 +251,12 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     media,
     bus,
     logger,
+    consent,
     notifyMentions: (ctx, input) => notifications.notifyMentions(ctx, input),
     enqueue: (name, data) => jobs.now(name, data),
   });
   const viewers = new ViewerRegistry(bus);
   const collaboration = new CollaborationService({ models, sequelize, audit, bus, logger, notifications, viewers });
-  const consent = new ConsentService({ models, sequelize, audit, bus, logger, channels });
   const contacts = new ContactsService({ models, sequelize, audit, bus, logger, consent });
   const segments = new SegmentsService({ models, sequelize, audit, logger });
   const imports = new ImportsService({
@@ -281,6 +290,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       bus,
       onInboundMedia: (ids) => messages.enqueueMediaDownloads(ids),
       onConversationsOpened: (ids) => collaboration.autoAssign(ids),
+      onInboundMessages: (fresh, transaction) => consent.recordKeywords(fresh, transaction),
     },
     // Busy: events committed within the last 25 ms, as in a burst. A lone event (a customer typing)
     // leaves the processor free to take the next one at once.

@@ -11,6 +11,7 @@ import { messagesJobs } from '../modules/inbox/messages.jobs.ts';
 import type { CollaborationService } from '../modules/inbox/collaboration.service.ts';
 import { collaborationJobs } from '../modules/inbox/collaboration.jobs.ts';
 import type { ConsentService } from '../modules/consent/consent.service.ts';
+import { consentJobs } from '../modules/consent/consent.jobs.ts';
 import type { ContactsService } from '../modules/contacts/contacts.service.ts';
 import type { ImportsService } from '../modules/contacts/imports.service.ts';
 import { importsJobs } from '../modules/contacts/imports.jobs.ts';
@@ -75,5 +76,6 @@ export function jobDefinitions(s: JobServices): JobDefinition[] {
     ...(s.messages ? messagesJobs(s.messages) : []),
     ...(s.collaboration ? collaborationJobs(s.collaboration) : []),
     ...(s.imports ? importsJobs(s.imports) : []),
+    ...(s.consent ? consentJobs(s.consent) : []),
   ];
 }

@@ -51,6 +51,24 @@ interface ChannelRef {
   tenantId: number;
 }
 
+/** A message a batch stored for the first time, as the onInboundMessages hook sees it. */
+export interface FreshInbound {
+  id: number;
+  tenantId: number;
+  channelId: number;
+  conversationId: number | null;
+  wamid: string;
+  waId: string | null;
+  userId: string | null;
+  profileName: string | null;
+  type: string;
+  bodyText: string | null;
+  occurredAt: Date;
+}
+
+/** Runs inside a batch's transaction; what it returns runs once the batch has committed. */
+export type InboundHook = (messages: FreshInbound[], transaction: Transaction) => Promise<(() => Promise<void>) | null>;
+
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
@@ -77,6 +95,7 @@ export class WebhookProcessor {
   readonly #bus: EventBus | null;
   readonly #onInboundMedia: ((messageIds: number[]) => Promise<void>) | null;
   readonly #onConversationsOpened: ((conversationIds: number[]) => Promise<unknown>) | null;
+  readonly #onInboundMessages: InboundHook | null;
   readonly #opts: Required<ProcessorOptions>;
   readonly #instance = crypto.randomUUID().slice(0, 12);
   #round = 0;
@@ -98,6 +117,11 @@ export class WebhookProcessor {
       onInboundMedia?: (messageIds: number[]) => Promise<void>;
       /** Conversations a batch created or reopened, once it committed (round-robin assignment). */
       onConversationsOpened?: (conversationIds: number[]) => Promise<unknown>;
+      /**
+       * Fresh inbound messages, inside the batch's transaction (the consent registry's STOP/START
+       * keywords: a replay stores nothing fresh, so it never records twice).
+       */
+      onInboundMessages?: InboundHook;
     },
     opts: ProcessorOptions = {},
   ) {
@@ -107,6 +131,7 @@ export class WebhookProcessor {
     this.#bus = deps.bus ?? null;
     this.#onInboundMedia = deps.onInboundMedia ?? null;
     this.#onConversationsOpened = deps.onConversationsOpened ?? null;
+    this.#onInboundMessages = deps.onInboundMessages ?? null;
     this.#opts = {
       batchSize: opts.batchSize ?? 500,
       pollMs: opts.pollMs ?? 1000,
@@ -300,6 +325,7 @@ export class WebhookProcessor {
     const mediaMessageIds: number[] = [];
     const opened: number[] = [];
     const statusChanges: { tenantId: number; channelId: number; wamid: string; status: string }[] = [];
+    const afterCommit: (() => Promise<void>)[] = [];
 
     await this.#sequelize.transaction(async (transaction) => {
       if (messages.length) {
@@ -313,6 +339,7 @@ export class WebhookProcessor {
           where: { webhookEventId: eventIds, direction: 'in', conversationId: null },
           transaction,
         });
+        const freshById = new Map(fresh.map((m) => [Number(m.id), m]));
         const newlyOpened = await recordInbound(
           this.#sequelize,
           M,
@@ -341,7 +368,7 @@ export class WebhookProcessor {
         // The inbox's events name our ids: one look-up for the conversations recordInbound chose.
         const placed = fresh.length
           ? await M.WaMessage.findAll({
-              attributes: ['id', 'tenantId', 'conversationId', 'type'],
+              attributes: ['id', 'tenantId', 'conversationId', 'type', 'bodyText'],
               where: { id: fresh.map((m) => m.id) },
               transaction,
             })
@@ -361,6 +388,28 @@ export class WebhookProcessor {
         }
         for (const [conversationId, tenantId] of touched) {
           published.push({ tenantId, topic: 'inbox', type: 'conversation.updated', data: { conversationId } });
+        }
+        if (this.#onInboundMessages && placed.length) {
+          const after = await this.#onInboundMessages(
+            placed.map((m) => {
+              const f = freshById.get(Number(m.id))!;
+              return {
+                id: Number(m.id),
+                tenantId: m.tenantId,
+                channelId: f.channelId,
+                conversationId: m.conversationId === null ? null : Number(m.conversationId),
+                wamid: f.wamid,
+                waId: f.waId,
+                userId: f.userId,
+                profileName: f.profileName,
+                type: m.type,
+                bodyText: m.bodyText,
+                occurredAt: f.occurredAt,
+              };
+            }),
+            transaction,
+          );
+          if (after) afterCommit.push(after);
         }
       }
       if (statuses.length) {
@@ -443,6 +492,13 @@ export class WebhookProcessor {
         await this.#onInboundMedia(mediaMessageIds);
       } catch (err) {
         this.#logger.error({ err }, 'could not queue inbound media downloads');
+      }
+    }
+    for (const after of afterCommit) {
+      try {
+        await after();
+      } catch (err) {
+        this.#logger.error({ err }, 'inbound message follow-up failed');
       }
     }
     if (opened.length && this.#onConversationsOpened) {

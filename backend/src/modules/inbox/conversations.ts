@@ -6,6 +6,7 @@ import { Op, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
 import { sqlDate } from '../../db/sequelize.ts';
 import { windowClosesAt } from '../channels/service-window.ts';
+import { phoneFromWaId } from '../contacts/phone.ts';
 
 export interface InboundForConversation {
   tenantId: number;
@@ -97,8 +98,17 @@ export async function recordInbound(
       ],
       options,
     );
-    const conv = await models.Conversation.findOne({ where: { channelId, customerKey }, transaction });
+    // A locking read sees a row another instance committed after this transaction's snapshot (MySQL).
+    const conv = await models.Conversation.findOne({
+      where: { channelId, customerKey },
+      transaction,
+      lock: transaction.LOCK.UPDATE,
+    });
     if (!conv) continue;
+    const contactId =
+      conv.contactId === null
+        ? await linkContact(sequelize, models, latest, transaction)
+        : await seenContact(sequelize, Number(conv.contactId), latest.occurredAt, transaction);
     const newer = !conv.lastInboundAt || latest.occurredAt > conv.lastInboundAt;
     const reopens = conv.status === 'resolved' || conv.status === 'snoozed';
     // No customer message before this batch: it was just created.
@@ -108,6 +118,7 @@ export async function recordInbound(
       {
         // A new message reopens a resolved or snoozed conversation.
         status: reopens ? 'open' : conv.status,
+        ...(contactId !== null && contactId !== conv.contactId ? { contactId } : {}),
         ...(reopens ? { snoozedUntil: null } : {}),
         ...(latest.occurredAt >= conv.lastMessageAt ? { lastMessageAt: latest.occurredAt, preview: latest.preview } : {}),
         ...(newer
@@ -126,4 +137,91 @@ export async function recordInbound(
     );
   }
   return opened;
+}
+
+/** Moves a contact's last_seen_at forward to `at` (never back): one UPDATE. */
+async function seenContact(sequelize: Sequelize, contactId: number, at: Date, transaction: Transaction): Promise<number> {
+  await sequelize.query(
+    'UPDATE contacts SET last_seen_at = :at WHERE id = :id AND (last_seen_at IS NULL OR last_seen_at < :at)',
+    {
+      replacements: { id: contactId, at: sqlDate(sequelize, at) },
+      transaction,
+    },
+  );
+  return contactId;
+}
+
+/**
+ * The contact behind a customer's first message in a conversation: created (source 'inbound') with
+ * an insert that the unique indexes on phone and BSUID turn into a no-op when it exists already (a
+ * replay, another instance, an earlier import), then read back with a locking read. A contact found
+ * this way gets its name from the profile only if it had none, and its last_seen_at moved forward.
+ */
+async function linkContact(
+  sequelize: Sequelize,
+  models: Models,
+  m: InboundForConversation,
+  transaction: Transaction,
+): Promise<number | null> {
+  const phone = m.waId ? phoneFromWaId(m.waId) : null;
+  const bsuid = m.userId;
+  if (!phone && !bsuid) return null;
+  const now = sqlDate(sequelize, new Date());
+  const seen = sqlDate(sequelize, m.occurredAt);
+  const options = { ignoreDuplicates: true, transaction } as Parameters<
+    ReturnType<Sequelize['getQueryInterface']>['bulkInsert']
+  >[2];
+  await sequelize.getQueryInterface().bulkInsert(
+    'contacts',
+    [
+      {
+        tenant_id: m.tenantId,
+        phone,
+        wa_id: phone ? m.waId : null,
+        bsuid,
+        name: m.profileName,
+        source: 'inbound',
+        consent_state: 'unknown',
+        last_seen_at: seen,
+        created_at: now,
+        updated_at: now,
+      },
+    ],
+    options,
+  );
+  const found = await models.Contact.findAll({
+    where: { tenantId: m.tenantId, [Op.or]: [...(phone ? [{ phone }] : []), ...(bsuid ? [{ bsuid }] : [])] },
+    attributes: ['id', 'phone', 'waId', 'bsuid', 'name', 'lastSeenAt', 'mergedIntoId'],
+    transaction,
+    lock: transaction.LOCK.UPDATE,
+  });
+  // The phone decides when the phone and the BSUID name two different contacts.
+  let contact = found.find((c) => phone !== null && c.phone === phone) ?? found[0];
+  if (!contact) return null;
+  // Merged contacts give up their phone and BSUID, so this is rare (a merge racing this batch).
+  for (let hops = 0; contact.mergedIntoId !== null && hops < 10; hops++) {
+    const next = await models.Contact.findOne({
+      where: { id: contact.mergedIntoId, tenantId: m.tenantId },
+      attributes: ['id', 'phone', 'waId', 'bsuid', 'name', 'lastSeenAt', 'mergedIntoId'],
+      transaction,
+    });
+    if (!next) break;
+    contact = next;
+  }
+  const fill: Record<string, string | null> = {};
+  if (!contact.name && m.profileName) fill.name = m.profileName;
+  if (!contact.waId && !contact.phone && phone) Object.assign(fill, { phone, wa_id: m.waId });
+  if (!contact.bsuid && bsuid && !found.some((c) => c.bsuid === bsuid)) fill.bsuid = bsuid;
+  const later = !contact.lastSeenAt || m.occurredAt > contact.lastSeenAt;
+  if (Object.keys(fill).length || later) {
+    const sets = Object.keys(fill).map((k) => `${k} = :${k}`);
+    if (Object.keys(fill).length) sets.push('updated_at = :now');
+    // Moves last_seen_at forward only, even if another batch wrote it since the read.
+    sets.push('last_seen_at = CASE WHEN last_seen_at IS NULL OR last_seen_at < :seen THEN :seen ELSE last_seen_at END');
+    await sequelize.query(`UPDATE contacts SET ${sets.join(', ')} WHERE id = :id`, {
+      replacements: { ...fill, id: contact.id, now, seen },
+      transaction,
+    });
+  }
+  return Number(contact.id);
 }

@@ -24,6 +24,7 @@ import {
 } from '../../whatsapp/index.ts';
 import type { ChannelInstance } from '../channels/channel.model.ts';
 import type { ChannelsService } from '../channels/channels.service.ts';
+import type { ConsentService } from '../consent/consent.service.ts';
 import { assertWindowOpen, serviceWindow } from '../channels/service-window.ts';
 import type { WaMessageAttrs, WaMessageInstance } from '../channels/wa-message.model.ts';
 import { STATUS_RANK } from '../channels/webhook-processor.ts';
@@ -71,7 +72,12 @@ export interface MessagesDeps {
   notifyMentions?: (ctx: TenantContext, input: MentionInput) => Promise<unknown>;
   /** Queues a background job (jobs.now). */
   enqueue?: (name: string, data: Json) => Promise<unknown>;
+  /** The consent registry's guard: no marketing template reaches an opted-out contact. */
+  consent?: Pick<ConsentService, 'assertMarketingAllowedFor'>;
 }
+
+/** Template categories that are not marketing (anything else, or an unknown one, is treated as marketing). */
+const NON_MARKETING = new Set(['UTILITY', 'AUTHENTICATION']);
 
 /** What a send stores before anything goes to WhatsApp. */
 interface Draft {
@@ -114,6 +120,7 @@ export class MessagesService {
       }
       // Templates are the one thing WhatsApp allows outside the customer service window.
       if (input.type !== 'template') assertWindowOpen(await this.#window(conv));
+      else await this.#assertTemplateAllowed(conv, channel, input.template.name, input.template.language);
     }
     const draft = await this.#draft(ctx, conv, channel, input);
     const now = new Date();
@@ -176,6 +183,10 @@ export class MessagesService {
     if (channel.status !== 'active')
       throw new AppError(409, 'channel_disconnected', 'This WhatsApp number is disconnected; an admin must reconnect it.');
     if (row.type !== 'template') assertWindowOpen(await this.#window(conv));
+    else {
+      const t = obj(parseObject(row.payload).template);
+      await this.#assertTemplateAllowed(conv, channel, String(t.name ?? ''), String(obj(t.language).code ?? ''));
+    }
     // Claimed with a conditional update: of two retries racing, one sends.
     const [claimed] = await M.WaMessage.update(
       { status: 'pending', statusAt: new Date(), errorCode: null, errorTitle: null },
@@ -198,6 +209,22 @@ export class MessagesService {
     const channel = await this.#d.models.Channel.findOne({ where: { id, tenantId: ctx.tenantId } });
     if (!channel) throw notFound('Channel');
     return channel;
+  }
+
+  /**
+   * A marketing template (or one whose category we cannot tell, because the approved list could not
+   * be loaded or does not hold it) never goes to a contact who opted out: 409 contact_opted_out.
+   */
+  async #assertTemplateAllowed(conv: ConversationInstance, channel: ChannelInstance, name: string, language: string) {
+    if (!this.#d.consent) return;
+    let category: string | null = null;
+    try {
+      category = (await this.#templateList(channel)).find((x) => x.name === name && x.language === language)?.category ?? null;
+    } catch (err) {
+      this.#d.logger.warn({ err: { message: (err as Error).message }, channelId: channel.id }, 'template list unavailable');
+    }
+    if (category && NON_MARKETING.has(category.toUpperCase())) return;
+    await this.#d.consent.assertMarketingAllowedFor(conv);
   }
 
   #window(conv: ConversationInstance) {
