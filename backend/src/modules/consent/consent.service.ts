@@ -18,9 +18,8 @@ import { DEFAULT_SETTINGS, matchKeyword, replyFor, type ConsentSettingsView, typ
 
 export const GENESIS_HASH = '0'.repeat(64);
 export const CONSENT_ACK_JOB = 'consent.acknowledge';
-// TODO(lead): add these to AUDIT_ACTIONS in modules/audit/audit.service.ts and drop the casts.
-const AUDIT_RECORDED = 'consent.recorded' as AuditAction;
-const AUDIT_SETTINGS = 'consent.settings_changed' as AuditAction;
+const AUDIT_RECORDED: AuditAction = 'consent.recorded';
+const AUDIT_SETTINGS: AuditAction = 'consent.settings_changed';
 /** Entries shown in a contact's history (newest first). */
 const HISTORY_LIMIT = 500;
 const VERIFY_BATCH = 1000;

@@ -24,13 +24,11 @@ export interface ContactsDeps {
   consent: ConsentService;
 }
 
-// TODO(lead): add 'contact.created', 'contact.merged', 'contact.deleted' to AUDIT_ACTIONS
-// (backend/src/modules/audit/audit.service.ts) and drop these casts.
 const AUDIT = {
-  created: 'contact.created' as AuditAction,
-  merged: 'contact.merged' as AuditAction,
-  deleted: 'contact.deleted' as AuditAction,
-};
+  created: 'contact.created',
+  merged: 'contact.merged',
+  deleted: 'contact.deleted',
+} as const satisfies Record<string, AuditAction>;
 
 /** A coerced attribute value ready to store (null: remove the value). */
 interface AttributeWrite {
