@@ -1,4 +1,5 @@
 import { html, nothing } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { WaShell, type Me, type ShellRoute, type TenantRole } from './shell-base.ts';
 import '../team-members/team-members.ts';
 import '../api-tokens/api-tokens.ts';
@@ -24,6 +25,15 @@ function loadInbox(bridge: { toast(message: string, options?: { kind?: 'error' }
     bridge.toast(`The inbox could not be loaded: ${(e as Error).message}. Reload the page to try again.`, { kind: 'error' });
   });
   return inboxModule;
+}
+
+let contactsModule: Promise<unknown> | null = null;
+function loadContacts(bridge: { toast(message: string, options?: { kind?: 'error' }): void }) {
+  contactsModule ??= import('../contacts/contacts.ts').catch((e: unknown) => {
+    contactsModule = null;
+    bridge.toast(`Contacts could not be loaded: ${(e as Error).message}. Reload the page to try again.`, { kind: 'error' });
+  });
+  return contactsModule;
 }
 
 /**
@@ -78,7 +88,9 @@ export class WaConsole extends WaShell {
         render: needsTenant(() => {
           // Loaded on first visit: the inbox is the largest widget and the settings pages don't need it.
           void loadInbox(this.bridge);
-          return html`<wa-inbox theme=${t}></wa-inbox>`;
+          // `?conversation=<id>` opens one (links from a contact's conversations).
+          const conversation = Number(new URLSearchParams(location.search).get('conversation')) || undefined;
+          return html`<wa-inbox theme=${t} conversation-id=${ifDefined(conversation)}></wa-inbox>`;
         }),
       },
       {
@@ -89,7 +101,16 @@ export class WaConsole extends WaShell {
       {
         path: 'contacts',
         label: 'Contacts',
-        render: soon('Contacts', 'Your contacts, tags and consent records are being built.'),
+        allowed: this.#isManager,
+        render: needsTenant(() => {
+          // Loaded on first visit, like the inbox.
+          void loadContacts(this.bridge);
+          return html`<wa-contacts
+            theme=${t}
+            @wa-open-conversation=${(e: CustomEvent<{ conversationId: number }>) =>
+              this.navigate(`${this.basePath}/inbox?conversation=${e.detail.conversationId}`)}
+          ></wa-contacts>`;
+        }),
       },
       { path: 'bots', label: 'Bots', render: soon('Bots', 'The visual automation builder is being built.') },
       {
