@@ -57,6 +57,7 @@ import {
   importsRoutes,
   segmentsRoutes,
 } from './modules/contacts/index.ts';
+import { seedDemoContacts } from './modules/contacts/demo.ts';
 import { DEMO_SLUG } from './bootstrap.ts';
 import { bootstrap } from './bootstrap.ts';
 import { createJobs, type Jobs } from './jobs/index.ts';
@@ -269,6 +270,11 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     dir: path.join(config.dataDir, 'imports'),
     enqueue: (name, data) => jobs.now(name, data),
   });
+
+  if (config.demo) {
+    const demo = await models.Tenant.findOne({ where: { slug: DEMO_SLUG } });
+    if (demo) await seedDemoContacts({ models, consent, tenantId: demo.id, publicUrl: config.publicUrl });
+  }
 
   const definitions =
     opts.jobDefinitions ?? jobDefinitions({ auth, channels, messages, collaboration, consent, contacts, imports });
