@@ -331,8 +331,7 @@ export class ConsentService {
     }
     const run = async (transaction: Transaction) => {
       if (!this.#mysql()) await this.#ensureHead(tenantId, transaction);
-      const entries: ConsentEntryInstance[] = [];
-      for (const input of inputs) entries.push(await this.#append(tenantId, input, transaction));
+      const entries = await this.#appendBatch(tenantId, inputs, transaction);
       const contactIds = [...new Set(entries.map((e) => Number(e.contactId)))];
       transaction.afterCommit(async () => {
         for (const contactId of contactIds) await this.#publish(tenantId, 'consent.changed', { contactId });
@@ -359,14 +358,32 @@ export class ConsentService {
     });
   }
 
-  async #append(tenantId: number, input: ConsentInput, transaction: Transaction): Promise<ConsentEntryInstance> {
+  /**
+   * Appends a batch to the chain in a fixed number of statements whatever its size (an import
+   * appends up to a thousand at once): the head is locked and the tail read once, the hashes are
+   * chained in memory, the entries go in with one multi-row INSERT, and each contact's derived state
+   * moves with one UPDATE per (state, time).
+   */
+  async #appendBatch(tenantId: number, inputs: ConsentInput[], transaction: Transaction): Promise<ConsentEntryInstance[]> {
     const M = this.#d.models;
     const seq = this.#d.sequelize;
-    const contact = await this.#winner(tenantId, input.contactId, transaction);
-    const contactId = Number(contact.id);
-    const subject = (contact.phone ?? contact.bsuid ?? `contact:${contactId}`).slice(0, 64);
-    const occurredAt = input.occurredAt ?? new Date();
-    const proof = input.proof ? canonicalJson(input.proof) : null;
+    const contacts = await this.#winners(
+      tenantId,
+      inputs.map((i) => i.contactId),
+      transaction,
+    );
+    const now = new Date();
+    const prepared = inputs.map((input) => {
+      const contact = contacts.get(Number(input.contactId))!;
+      const contactId = Number(contact.id);
+      return {
+        input,
+        contactId,
+        subject: (contact.phone ?? contact.bsuid ?? `contact:${contactId}`).slice(0, 64),
+        occurredAt: input.occurredAt ?? now,
+        proof: input.proof ? canonicalJson(input.proof) : null,
+      };
+    });
     for (let attempt = 0; ; attempt++) {
       // Every writer of this tenant's chain queues on its head row, then reads the latest tail
       // (a locking read on MySQL, which sees rows committed after this transaction's snapshot).
@@ -380,47 +397,85 @@ export class ConsentService {
         `SELECT seq, hash FROM consent_entries WHERE tenant_id = ? ORDER BY seq DESC LIMIT 1${lock}`,
         { replacements: [tenantId], type: QueryTypes.SELECT, transaction },
       );
-      const fields: HashedFields = {
-        tenantId,
-        seq: tail ? Number(tail.seq) + 1 : 1,
-        contactId,
-        subject,
-        channel: 'whatsapp',
-        action: input.action,
-        source: input.source,
-        proof,
-        actor: input.actor.slice(0, 64),
-        occurredAt,
-        prevHash: tail ? tail.hash : GENESIS_HASH,
-      };
+      let prevSeq = tail ? Number(tail.seq) : 0;
+      let prevHash = tail ? tail.hash : GENESIS_HASH;
+      const rows = prepared.map((p) => {
+        const fields: HashedFields = {
+          tenantId,
+          seq: ++prevSeq,
+          contactId: p.contactId,
+          subject: p.subject,
+          channel: 'whatsapp',
+          action: p.input.action,
+          source: p.input.source,
+          proof: p.proof,
+          actor: p.input.actor.slice(0, 64),
+          occurredAt: p.occurredAt,
+          prevHash,
+        };
+        prevHash = entryHash(fields);
+        return { ...fields, action: p.input.action, source: p.input.source, hash: prevHash, createdAt: now };
+      });
       try {
-        const entry = await M.ConsentEntry.create(
-          { ...fields, action: input.action, source: input.source, hash: entryHash(fields) },
-          { transaction },
-        );
-        await seq.query('UPDATE consent_chain_heads SET seq = ?, hash = ?, updated_at = ? WHERE tenant_id = ?', {
-          replacements: [entry.seq, entry.hash, sqlDate(seq, new Date()), tenantId],
-          transaction,
-        });
-        // The derived state follows the newest change; an older entry (a late import row) is history only.
+        await M.ConsentEntry.bulkCreate(rows, { transaction });
+      } catch (err) {
+        // Another writer took these seqs (a writer that skipped the head lock): read the tail again.
+        if (err instanceof UniqueConstraintError && attempt < 5) continue;
+        throw err;
+      }
+      const last = rows[rows.length - 1];
+      await seq.query('UPDATE consent_chain_heads SET seq = ?, hash = ?, updated_at = ? WHERE tenant_id = ?', {
+        replacements: [last.seq, last.hash, sqlDate(seq, now), tenantId],
+        transaction,
+      });
+      // The derived state follows each contact's newest change in this batch; an entry older than
+      // the contact's last change (a late import row) is history only.
+      const newest = new Map<number, { state: ReturnType<typeof stateOf>; at: Date }>();
+      for (const r of rows) {
+        const seen = newest.get(r.contactId);
+        if (!seen || r.occurredAt >= seen.at) newest.set(r.contactId, { state: stateOf(r.action), at: r.occurredAt });
+      }
+      const groups = new Map<string, { state: ReturnType<typeof stateOf>; at: Date; ids: number[] }>();
+      for (const [contactId, v] of newest) {
+        const k = `${v.state}|${v.at.getTime()}`;
+        const g = groups.get(k) ?? { ...v, ids: [] };
+        g.ids.push(contactId);
+        groups.set(k, g);
+      }
+      for (const g of groups.values()) {
         await M.Contact.update(
-          { consentState: stateOf(input.action), consentChangedAt: occurredAt },
+          { consentState: g.state, consentChangedAt: g.at },
           {
             where: {
-              id: contactId,
+              id: g.ids,
               tenantId,
-              [Op.or]: [{ consentChangedAt: null }, { consentChangedAt: { [Op.lte]: occurredAt } }],
+              [Op.or]: [{ consentChangedAt: null }, { consentChangedAt: { [Op.lte]: g.at } }],
             },
             transaction,
           },
         );
-        return entry;
-      } catch (err) {
-        // Another writer took this seq (a writer that skipped the head lock): read the tail again.
-        if (err instanceof UniqueConstraintError && attempt < 5) continue;
-        throw err;
       }
+      // The stored rows, with their ids, in chain order.
+      return M.ConsentEntry.findAll({
+        where: { tenantId, seq: { [Op.between]: [rows[0].seq, last.seq] } },
+        order: [['seq', 'ASC']],
+        transaction,
+      });
     }
+  }
+
+  /** Each contact id's contact, or the one it was (transitively) merged into: one query for the usual case. */
+  async #winners(tenantId: number, contactIds: number[], transaction: Transaction) {
+    const ids = [...new Set(contactIds.map(Number))];
+    const found = await this.#d.models.Contact.findAll({ where: { tenantId, id: ids }, transaction });
+    const byId = new Map(found.map((c) => [Number(c.id), c]));
+    const out = new Map<number, (typeof found)[number]>();
+    for (const id of ids) {
+      const c = byId.get(id);
+      if (!c) throw notFound('Contact');
+      out.set(id, c.mergedIntoId ? await this.#winner(tenantId, id, transaction) : c);
+    }
+    return out;
   }
 
   /** The contact itself, or the one it was (transitively) merged into. */
