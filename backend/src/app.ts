@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AppError } from './http/errors.ts';
 import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
@@ -83,7 +84,18 @@ export function createApp(deps: AppDeps): express.Express {
     '/api',
     corsMiddleware({ publicOrigin: deps.publicOrigin, extra: deps.corsOrigins, tenantOrigins: deps.tenantOrigins }),
   );
-  app.use('/api', express.json({ limit: deps.bodyLimit, strict: true, type: ['application/json', 'application/*+json'] }));
+  app.use(
+    '/api',
+    express.json({
+      limit: deps.bodyLimit,
+      strict: true,
+      type: ['application/json', 'application/*+json'],
+      // No field of ours holds a NUL character, and the SQLite driver cannot bind one: refuse it at the door.
+      verify: (_req, _res, buf) => {
+        if (buf.includes('\\u0000')) throw new AppError(400, 'bad_request', 'Remove the NUL characters (\\u0000) from the body.');
+      },
+    }),
+  );
   app.use('/api', authenticate(deps.authenticate));
   app.use(buildRouter(deps.routes, deps.authorize));
   deps.extra?.(app);

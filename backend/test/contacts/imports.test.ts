@@ -229,6 +229,29 @@ describe('CSV imports', function () {
     expect(new Date(nine!.updatedAt).getTime()).to.be.at.most(before);
   });
 
+  it('never undoes a later opt-out or opt-in by the customer or a teammate, while a newer file may correct an older one', async () => {
+    const client = a.users.manager.client;
+    const [p1, p2, p3] = [phoneOf(700_001), phoneOf(700_002), phoneOf(700_003)];
+    const csv = `phone,name,consent\n${p1},Una,yes\n${p2},Dos,yes\n${p3},Tres,no\n`;
+    const first = await importCsv(client, csv);
+    expect(first.result).to.deep.include({ status: 'done', createdCount: 3 });
+    const id = async (phone: string) => (await contactOf(a.tenantId, phone))!.id;
+    // Una says STOP through a teammate; Tres opts in on a form (recorded through the API).
+    expect((await client.post(`/api/v1/contacts/${await id(p1)}/consent`, { action: 'opt_out' })).status).to.equal(201);
+    const form = { action: 'opt_in', source: 'form', proof: { url: 'https://shop.example.com/signup' } };
+    expect((await client.post(`/api/v1/contacts/${await id(p3)}/consent`, form)).status).to.equal(201);
+
+    const again = await importCsv(client, csv, { mapping: first.result.mapping });
+    expect(again.result).to.deep.include({ createdCount: 0, updatedCount: 0, unchangedCount: 3 });
+    expect((await contactOf(a.tenantId, p1))!.consent.state).to.equal('opted_out');
+    expect((await contactOf(a.tenantId, p3))!.consent.state).to.equal('opted_in');
+
+    // A newer file changes what the older file set (Dos's consent came only from an import).
+    const newer = await importCsv(client, `phone,name,consent\n${p2},Dos,no\n`, { mapping: first.result.mapping });
+    expect(newer.result).to.deep.include({ updatedCount: 1 });
+    expect((await contactOf(a.tenantId, p2))!.consent.state).to.equal('opted_out');
+  });
+
   it('refuses files in the wrong encoding with advice to save as CSV UTF-8, and other unreadable files with a reason', async () => {
     const c = a.users.manager.client;
     const latin1 = Buffer.concat([

@@ -31,6 +31,13 @@ describe('HTTP edge', () => {
     expect(res.body.requestId).to.be.a('string');
   });
 
+  it('refuses a JSON body carrying a NUL character with a 400 that says so', async () => {
+    const res = await g.users.admin.client.post('/api/v1/contacts', { phone: '+4915112345678', name: 'Ana\u0000' });
+    expect(res.status).to.equal(400);
+    expect(res.body.error.message).to.contain('NUL');
+    expect((await g.users.admin.client.get('/api/v1/contacts')).body.items).to.have.length(0);
+  });
+
   it('answers wrong types with 400 and says which field', async () => {
     const res = await g.users.admin.client.post('/api/v1/api-tokens', { name: 42, role: 'owner' });
     expect(res.status).to.equal(400);

@@ -505,6 +505,20 @@ export class ConsentService {
     return [...ids];
   }
 
+  /** The source of each contact's newest entry (contacts without entries are left out). */
+  async latestSources(tenantId: number, contactIds: number[], transaction?: Transaction): Promise<Map<number, ConsentSource>> {
+    const out = new Map<number, ConsentSource>();
+    if (contactIds.length === 0) return out;
+    const rows = await this.#d.sequelize.query<{ contact_id: number; source: ConsentSource }>(
+      'SELECT e.contact_id, e.source FROM consent_entries e JOIN (SELECT contact_id, MAX(seq) AS seq FROM consent_entries ' +
+        'WHERE tenant_id = :tenantId AND contact_id IN (:ids) GROUP BY contact_id) latest ' +
+        'ON latest.contact_id = e.contact_id AND latest.seq = e.seq WHERE e.tenant_id = :tenantId',
+      { replacements: { tenantId, ids: contactIds }, type: QueryTypes.SELECT, transaction },
+    );
+    for (const r of rows) out.set(Number(r.contact_id), r.source);
+    return out;
+  }
+
   /** After a merge: the winner's state is that of the newest entry (by seq) over its whole history. */
   async recomputeState(tenantId: number, contactId: number, transaction?: Transaction) {
     const ids = await this.historyIds(tenantId, contactId, transaction);

@@ -771,6 +771,20 @@ export class ImportsService {
     const tagRows: string[] = [];
     const valueRows: string[] = [];
     const consent: ConsentInput[] = [];
+    // A file may set consent where nobody has yet, or correct what an earlier import set; it never
+    // overrides what the customer (a keyword, a form), a teammate or the API recorded since. So an
+    // old file imported again cannot undo an opt-out.
+    const consentCandidates = good
+      .map((r) => ({ r, c: byPhone.get(r.phone)! }))
+      .filter(
+        ({ r, c }) =>
+          r.consent && !createdIds.has(c.id) && c.consentState !== 'unknown' && c.consentState !== CONSENT_STATE[r.consent],
+      );
+    const lastSource = await this.#d.consent.latestSources(
+      tenantId,
+      consentCandidates.map(({ c }) => c.id),
+      transaction,
+    );
     for (const r of good) {
       const c = byPhone.get(r.phone)!;
       const isNew = createdIds.has(c.id);
@@ -797,7 +811,8 @@ export class ImportsService {
         valueRows.push(`(${c.id}, ${a.def.id}, ${tenantId}, ${q(cols.valueText)}, ${q(cols.valueNumber)}, ${q(date)})`);
         changed = true;
       }
-      if (r.consent && c.consentState !== CONSENT_STATE[r.consent]) {
+      const mayConsent = isNew || c.consentState === 'unknown' || lastSource.get(c.id) === 'import';
+      if (r.consent && c.consentState !== CONSENT_STATE[r.consent] && mayConsent) {
         consent.push({
           contactId: c.id,
           action: r.consent,

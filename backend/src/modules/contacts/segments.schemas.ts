@@ -105,15 +105,18 @@ export const ConditionSchema = z.discriminatedUnion(
 );
 export type Condition = z.infer<typeof ConditionSchema>;
 
-export const SegmentDefinitionSchema = z.object(
-  {
-    match: z.enum(['all', 'any'], { error: 'match is all or any.' }),
-    conditions: z
-      .array(ConditionSchema, { error: 'conditions is a list of conditions.' })
-      .max(MAX_CONDITIONS, `A segment has at most ${MAX_CONDITIONS} conditions.`),
-  },
-  { error: 'A definition is an object {match, conditions}.' },
-);
+export const SegmentDefinitionSchema = z
+  .object(
+    {
+      match: z.enum(['all', 'any'], { error: 'match is all or any.' }),
+      conditions: z
+        .array(ConditionSchema, { error: 'conditions is a list of conditions.' })
+        .max(MAX_CONDITIONS, `A segment has at most ${MAX_CONDITIONS} conditions.`),
+    },
+    { error: 'A definition is an object {match, conditions}.' },
+  )
+  // No stored text holds a NUL, and the SQLite driver cannot bind one.
+  .refine((d) => !JSON.stringify(d).includes('\\u0000'), 'Remove NUL characters from the definition.');
 export type SegmentDefinition = z.infer<typeof SegmentDefinitionSchema>;
 
 const Cursor = z
@@ -121,11 +124,17 @@ const Cursor = z
   .max(200)
   .regex(/^[A-Za-z0-9_-]+$/, 'Use the nextCursor value from the previous page.');
 
+const NoControl = /^\P{Cc}*$/u;
+const Search = z
+  .string()
+  .max(100, 'Search for at most 100 characters.')
+  .regex(NoControl, 'Remove control characters from the search.');
+
 export const ContactListQuery = z.object({
-  q: z.string().max(100, 'Search for at most 100 characters.').optional(),
+  q: Search.optional(),
   segment: z.coerce.number().int().positive('Use a segment id.').max(2_147_483_647).optional(),
   filter: z.string().max(20_000, 'The filter is too long.').optional(),
-  tag: z.string().max(64).optional(),
+  tag: z.string().max(64).regex(NoControl, 'Remove control characters from the tag.').optional(),
   consent: z.enum(CONSENT_STATES, { error: `consent is one of: ${CONSENT_STATES.join(', ')}.` }).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
   cursor: Cursor.optional(),
@@ -135,8 +144,8 @@ export type ContactListQuery = z.infer<typeof ContactListQuery>;
 export const ExportQuery = z.object({
   segment: z.coerce.number().int().positive('Use a segment id.').max(2_147_483_647).optional(),
   filter: z.string().max(20_000, 'The filter is too long.').optional(),
-  q: z.string().max(100).optional(),
-  tag: z.string().max(64).optional(),
+  q: Search.optional(),
+  tag: z.string().max(64).regex(NoControl, 'Remove control characters from the tag.').optional(),
   consent: z.enum(CONSENT_STATES).optional(),
 });
 export type ExportQuery = z.infer<typeof ExportQuery>;
