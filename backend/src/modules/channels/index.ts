@@ -4,5 +4,5 @@ export { ChannelsService, TOKEN_CONTEXT, SECRET_CONTEXT } from './channels.servi
 export { channelsRoutes } from './channels.routes.ts';
 export { webhookRouter, type WebhookSecrets } from './webhooks.routes.ts';
 export { WebhookIngest, verifySignature } from './webhook-ingest.ts';
-export { WebhookProcessor, STATUS_RANK, statusesBelow } from './webhook-processor.ts';
+export { WebhookProcessor, STATUS_RANK, statusesBelow, type FreshInbound } from './webhook-processor.ts';
 export { serviceWindow, windowFrom, assertWindowOpen, SERVICE_WINDOW_MS, type ServiceWindow } from './service-window.ts';

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../http/errors.ts';
 import type { Logger } from '../../logger.ts';
 import type { EventBus } from '../../realtime/index.ts';
 import type { AuditAction, AuditService } from '../audit/index.ts';
-import type { ChannelsService } from '../channels/index.ts';
+import type { ChannelsService, FreshInbound } from '../channels/index.ts';
 import { phoneFromWaId } from '../contacts/phone.ts';
 import { GraphApiError } from '../../whatsapp/index.ts';
 import type { ConsentAction, ConsentEntryInstance, ConsentSource } from './consent.models.ts';
@@ -63,19 +63,7 @@ export interface VerifyResult {
 }
 
 /** A message a webhook batch stored for the first time (see WebhookProcessor's onInboundMessages). */
-export interface FreshInboundMessage {
-  id: number;
-  tenantId: number;
-  channelId: number;
-  conversationId: number | null;
-  wamid: string;
-  waId: string | null;
-  userId: string | null;
-  profileName: string | null;
-  type: string;
-  bodyText: string | null;
-  occurredAt: Date;
-}
+export type FreshInboundMessage = FreshInbound;
 
 /** JSON with object keys sorted, so the same evidence always hashes the same. */
 export function canonicalJson(value: unknown): string {
