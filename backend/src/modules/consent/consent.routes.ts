@@ -10,7 +10,6 @@ import {
   RecordConsentBody,
   VerifySchema,
 } from './consent.schemas.ts';
-import { notFound } from '../../http/errors.ts';
 
 export function consentRoutes(consent: ConsentService): RouteDef[] {
   return [
@@ -72,10 +71,7 @@ export function consentRoutes(consent: ConsentService): RouteDef[] {
       tags: ['admin'],
       query: AdminVerifyQuery,
       response: VerifySchema,
-      handler: async ({ query }) => {
-        if (!(await consent.deps.models.Tenant.findByPk(query.tenant, { attributes: ['id'] }))) throw notFound('Tenant');
-        return consent.verify(query.tenant);
-      },
+      handler: async ({ query }) => consent.verifyTenant(query.tenant),
     }),
   ];
 }

@@ -1,12 +1,8 @@
 import { z } from 'zod';
+import { idParam } from '../../http/params.ts';
 import { CONSENT_ACTIONS } from './consent.models.ts';
 
-const Id = (what: string) =>
-  z.coerce
-    .number()
-    .int(`${what} must be a whole number.`)
-    .positive(`${what} must be a positive id.`)
-    .max(2 ** 53 - 1);
+const Id = idParam;
 
 export const ContactIdParam = z.object({ id: Id('The contact id') });
 export const AdminVerifyQuery = z.object({ tenant: Id('tenant') });

@@ -288,10 +288,6 @@ export class ConsentService {
     this.#d = deps;
   }
 
-  get deps(): ConsentDeps {
-    return this.#d;
-  }
-
   #mysql() {
     return this.#d.sequelize.getDialect() === 'mysql' || this.#d.sequelize.getDialect() === 'mariadb';
   }
@@ -573,6 +569,12 @@ export class ConsentService {
   /** Walks the tenant's chain in order and reports the first entry that does not hold. */
   verify(tenantId: number): Promise<VerifyResult> {
     return verifyChain(this.#d, tenantId);
+  }
+
+  /** The platform operator's check of one tenant: 404 for a tenant that does not exist. */
+  async verifyTenant(tenantId: number): Promise<VerifyResult> {
+    if (!(await this.#d.models.Tenant.findByPk(tenantId, { attributes: ['id'] }))) throw notFound('Tenant');
+    return this.verify(tenantId);
   }
 
   // -------------------------------------------------------------------------------------------------

@@ -1,15 +1,11 @@
 // Request and response shapes of the contacts API: a contact, its tags, attribute values and notes,
 // the tenant's attribute definitions and tags, merging duplicates, and a contact's conversations.
 import { z } from 'zod';
+import { idParam } from '../../http/params.ts';
 import { CONVERSATION_STATUSES } from '../inbox/conversation.model.ts';
 import { ATTRIBUTE_TYPES } from './contacts.models.ts';
 
-const Id = (what: string) =>
-  z.coerce
-    .number()
-    .int(`${what} must be a whole number.`)
-    .positive(`${what} must be a positive id.`)
-    .max(2 ** 53 - 1);
+const Id = idParam;
 
 export const ContactIdParam = z.object({ id: Id('The contact id') });
 export const AttributeIdParam = z.object({ id: Id('The attribute id') });

@@ -51,10 +51,6 @@ export class ContactsService {
     this.#d = deps;
   }
 
-  get deps(): ContactsDeps {
-    return this.#d;
-  }
-
   // -------------------------------------------------------------------------------------------------
   // Contacts
 

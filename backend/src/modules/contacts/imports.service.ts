@@ -132,10 +132,6 @@ export class ImportsService {
     this.#d = deps;
   }
 
-  get deps(): ImportsDeps {
-    return this.#d;
-  }
-
   // -------------------------------------------------------------------------------------------------
   // Reading
 

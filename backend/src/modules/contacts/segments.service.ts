@@ -77,10 +77,6 @@ export class SegmentsService {
     this.#compiler = new SegmentCompiler(deps.sequelize);
   }
 
-  get deps(): SegmentsDeps {
-    return this.#d;
-  }
-
   /**
    * The SQL condition for a definition over `contacts` aliased as `alias` (tenant and merged contacts
    * included), with its positional replacements: for campaigns to embed in their own queries.
