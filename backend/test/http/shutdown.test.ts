@@ -6,7 +6,11 @@ describe('graceful shutdown', () => {
   it('finishes requests already in flight, then refuses new connections', async () => {
     const tp = await startPlatform();
     const g = await createTenantGraph(tp);
-    // Sign-ins are slow on purpose (scrypt), so these are still running when stop() begins.
+    // Sign-ins are slow on purpose (scrypt), so these are still running when stop() begins. Stop
+    // begins once the server has received all six: a connection whose request has not arrived yet
+    // is idle, and closing idle connections is part of shutting down.
+    let received = 0;
+    tp.platform.server.on('request', () => received++);
     const inflight = Array.from({ length: 6 }, () =>
       fetch(`${tp.url}/api/v1/auth/login`, {
         method: 'POST',
@@ -14,7 +18,8 @@ describe('graceful shutdown', () => {
         body: JSON.stringify({ email: g.users.agent.email, password: PASSWORD }),
       }).then((r) => r.status),
     );
-    await new Promise((r) => setTimeout(r, 20));
+    for (let waited = 0; received < 6 && waited < 10_000; waited += 5) await new Promise((r) => setTimeout(r, 5));
+    expect(received).to.equal(6);
     const stopping = tp.platform.stop();
     const statuses = await Promise.all(inflight);
     await stopping;

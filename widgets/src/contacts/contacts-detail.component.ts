@@ -4,6 +4,7 @@ import { ifDefined } from 'lit/directives/if-defined.js';
 import { ContactsPart } from './contacts-part.ts';
 import { ui, errorMessage } from '../shared/ui.styles.ts';
 import { styles } from './contacts.styles.ts';
+import type { WaContactsMerge } from './contacts-merge.component.ts';
 import {
   actorLabel,
   ago,
@@ -54,6 +55,7 @@ function fromText(def: AttributeDef, s: string): AttributeValue {
  * @event contacts-back - Back to the list.
  * @event contacts-changed - `detail: Contact` — the contact was changed here.
  * @event contacts-open - `detail: { id }` — open another contact (the one this was merged into).
+ * @event contacts-merged - `detail: { contact, otherId }` — a duplicate was merged into this contact.
  * @event wa-open-conversation - `detail: { conversationId }` (bubbles, composed) — open this conversation in the inbox.
  * @csspart detail - The detail view's frame.
  */
@@ -322,6 +324,20 @@ export class WaContactsDetail extends ContactsPart {
       </header>
       ${
         c.mergedIntoId
+          ? nothing
+          : html`<div class="actions start detail-actions">
+              <button
+                type="button"
+                class="btn small merge-btn"
+                aria-haspopup="dialog"
+                @click=${() => this.renderRoot.querySelector<WaContactsMerge>('wa-contacts-merge')?.show()}
+              >
+                Merge with another contact…
+              </button>
+            </div>`
+      }
+      ${
+        c.mergedIntoId
           ? html`<div class="form-error" role="status">
               This contact was merged into another one.
               <button type="button" class="btn small" @click=${() => this.emit('contacts-open', { id: c.mergedIntoId })}>
@@ -335,7 +351,26 @@ export class WaContactsDetail extends ContactsPart {
         <div class="col">${this.#consentSection(c)} ${this.#conversations()}</div>
       </div>
       ${this.#confirmDialog(c)}
+      <wa-contacts-merge
+        theme=${t}
+        .api=${this.api}
+        .bridge=${this.bridge}
+        .contact=${c}
+        @contacts-merged=${(e: CustomEvent<{ contact: Contact; otherId: number }>) => this.#merged(e.detail)}
+      ></wa-contacts-merge>
     </div>`;
+  }
+
+  /** A duplicate was merged in: show the result, and its history, notes and conversations with the duplicate's. */
+  #merged(detail: { contact: Contact; otherId: number }) {
+    const next = detail.contact;
+    this._contact = next;
+    this.emit('contacts-merged', detail);
+    this._draft = this.#draftOf(next);
+    void this.#consent.run();
+    void this.#notes.run();
+    void this.#convs.run();
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.merge-btn')?.focus());
   }
 
   #profile(c: Contact) {

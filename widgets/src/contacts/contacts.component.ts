@@ -24,8 +24,10 @@ import {
 import type { WaContactsDetail } from './contacts-detail.component.ts';
 import type { WaContactsImport } from './contacts-import.component.ts';
 import type { WaContactsSegmentBuilder } from './contacts-segment.component.ts';
+import type { WaContactsFields } from './contacts-fields.component.ts';
+import type { WaContactsKeywords } from './contacts-keywords.component.ts';
 
-type View = 'list' | 'contact' | 'import';
+type View = 'list' | 'contact' | 'import' | 'fields' | 'keywords';
 type Layout = 'wide' | 'narrow';
 
 const PAGE = 25;
@@ -41,7 +43,9 @@ interface Meta {
 /**
  * The contacts CRM: a searchable, filterable list (tags, consent, saved segments, or a segment built
  * on the spot with a live count), each contact's profile, tags, consent history, notes and
- * conversations, CSV import with column mapping and progress, and CSV export of what is shown.
+ * conversations, merging a duplicate into a contact, CSV import with column mapping and progress,
+ * CSV export of what is shown, and the settings behind them: custom fields (attribute definitions)
+ * and the STOP/START consent keywords with their replies.
  *
  * Its layout follows its own width (like `<wa-inbox>`), so it works in a CRM sidebar as on a page.
  * Managers and admins only: the API answers agents with 403, shown as such.
@@ -287,6 +291,28 @@ export class WaContacts extends WaElement {
     if (c.tags.some((t) => !this.#metaValue.tags.some((k) => k.name === t))) void this.#meta.run();
   }
 
+  /** A duplicate was merged into a contact: the duplicate leaves the list, the contact shows its new self. */
+  #merged(d: { contact: Contact; otherId: number }) {
+    this._items = this._items.filter((x) => x.id !== d.otherId).map((x) => (x.id === d.contact.id ? d.contact : x));
+    this.#reload();
+    void this.#meta.run();
+  }
+
+  /** Opens a settings view (custom fields or consent keywords) and focuses its heading. */
+  #openSettings(view: 'fields' | 'keywords') {
+    this._view = view;
+    void this.updateComplete.then(() =>
+      this.renderRoot
+        .querySelector<WaContactsFields | WaContactsKeywords>('wa-contacts-fields, wa-contacts-keywords')
+        ?.focusFirst(),
+    );
+  }
+
+  #closeSettings(from: 'fields' | 'keywords') {
+    this._view = 'list';
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>(`.${from}-btn`)?.focus());
+  }
+
   /** The export's filter: a saved segment, else the builder's filter with the tag and consent chips. */
   #exportQuery(): Record<string, string | undefined> {
     if (this._segmentId) return { segment: String(this._segmentId) };
@@ -339,7 +365,25 @@ export class WaContacts extends WaElement {
         @contacts-back=${() => this.#backToList()}
         @contacts-changed=${(e: CustomEvent<Contact>) => this.#updated(e.detail)}
         @contacts-open=${(e: CustomEvent<{ id: number }>) => this.#open(e.detail.id)}
+        @contacts-merged=${(e: CustomEvent<{ contact: Contact; otherId: number }>) => this.#merged(e.detail)}
       ></wa-contacts-detail>`;
+    }
+    if (this._view === 'fields') {
+      return html`<wa-contacts-fields
+        theme=${t}
+        .api=${this.api}
+        .bridge=${this.host}
+        @contacts-attributes-changed=${() => void this.#meta.run()}
+        @contacts-back=${() => this.#closeSettings('fields')}
+      ></wa-contacts-fields>`;
+    }
+    if (this._view === 'keywords') {
+      return html`<wa-contacts-keywords
+        theme=${t}
+        .api=${this.api}
+        .bridge=${this.host}
+        @contacts-back=${() => this.#closeSettings('keywords')}
+      ></wa-contacts-keywords>`;
     }
     if (this._view === 'import') {
       return html`<wa-contacts-import
@@ -390,6 +434,10 @@ export class WaContacts extends WaElement {
           </button>
           <button type="button" class="btn small" ?disabled=${this._exporting} @click=${() => void this.#export()}>
             ${this._exporting ? 'Exporting…' : 'Export CSV'}
+          </button>
+          <button type="button" class="btn small fields-btn" @click=${() => this.#openSettings('fields')}>Fields</button>
+          <button type="button" class="btn small keywords-btn" @click=${() => this.#openSettings('keywords')}>
+            Consent keywords
           </button>
         </div>
       </div>

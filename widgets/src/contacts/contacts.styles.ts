@@ -539,6 +539,115 @@ export const styles = css`
     resize: vertical;
   }
 
+  /* Settings views: custom fields and consent keywords. */
+  .settings > h3 {
+    margin-bottom: var(--wa-space-1);
+  }
+  .settings > p.muted {
+    max-width: 70ch;
+    margin-bottom: var(--wa-space-4);
+  }
+  .settings .table-wrap,
+  .empty-note {
+    margin-bottom: var(--wa-space-4);
+  }
+  @container (min-width: 601px) {
+    table.fields td.row-actions {
+      width: 1%;
+    }
+  }
+  .keyword-grid {
+    display: grid;
+    gap: var(--wa-space-4);
+    margin-bottom: var(--wa-space-4);
+  }
+  @container (min-width: 760px) {
+    .keyword-grid {
+      grid-template-columns: minmax(0, 1fr) minmax(0, 1fr);
+      align-items: start;
+    }
+  }
+  .keywords {
+    display: grid;
+    gap: var(--wa-space-2);
+    margin: 0 0 var(--wa-space-3);
+    padding: 0;
+    list-style: none;
+  }
+  .keyword-row {
+    display: flex;
+    align-items: flex-end;
+    gap: var(--wa-space-2);
+  }
+  .keyword-row .field {
+    flex: 1 1 auto;
+    margin: 0;
+  }
+  .keyword-row .field.lang {
+    flex: 0 0 7.5em;
+  }
+  .keyword-row .chip-x {
+    flex: none;
+    width: 36px;
+    height: 36px;
+  }
+  .reply-lang {
+    margin: 0 0 var(--wa-space-3);
+    padding: var(--wa-space-2) var(--wa-space-3) 0;
+    border: 1px solid var(--wa-color-border);
+    border-radius: var(--wa-radius-sm);
+    min-width: 0;
+  }
+  .reply-lang legend {
+    padding: 0 var(--wa-space-1);
+    font-weight: 600;
+  }
+
+  /* Merging a duplicate. */
+  .detail-actions {
+    margin: calc(-1 * var(--wa-space-2)) 0 var(--wa-space-3);
+  }
+  dialog.merge-dialog {
+    width: min(560px, calc(100vw - 32px));
+  }
+  .merge-results {
+    display: grid;
+    gap: var(--wa-space-1);
+    max-height: 260px;
+    overflow-y: auto;
+    margin: 0 0 var(--wa-space-3);
+    padding: 0;
+    border: none;
+  }
+  .merge-option {
+    display: flex;
+    align-items: flex-start;
+    gap: var(--wa-space-2);
+    padding: var(--wa-space-2) var(--wa-space-3);
+    border: 1px solid var(--wa-color-border);
+    border-radius: var(--wa-radius-sm);
+    cursor: pointer;
+    overflow-wrap: anywhere;
+  }
+  .merge-option:has(input:checked) {
+    border-color: var(--wa-color-primary);
+    background: color-mix(in srgb, var(--wa-color-primary) 10%, transparent);
+  }
+  .merge-option input {
+    margin-top: 3px;
+    accent-color: var(--wa-color-primary);
+  }
+  .merge-option > span {
+    display: grid;
+    min-width: 0;
+  }
+  .merge-explain {
+    padding: var(--wa-space-2) var(--wa-space-3);
+    border-radius: var(--wa-radius-sm);
+    background: var(--wa-color-surface);
+    overflow-wrap: anywhere;
+  }
+
   @container (max-width: 600px) {
     .select {
       flex: 1 1 140px;

@@ -384,3 +384,83 @@ export function saveBlob(root: Node & ParentNode, blob: Blob, filename: string):
   // The download has started from the URL; keep it a moment for slow browsers, then free it.
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }
+
+/** The attribute types with the words the Fields view shows. */
+export const ATTRIBUTE_TYPES: [AttributeType, string][] = [
+  ['text', 'Text'],
+  ['number', 'Number'],
+  ['date', 'Date'],
+  ['boolean', 'Yes / no'],
+  ['list', 'List'],
+];
+
+export const attributeTypeLabel = (t: string): string => Object.fromEntries(ATTRIBUTE_TYPES)[t] ?? t;
+
+/** The API's rule for attribute keys: lower_snake_case, starting with a letter, at most 64 characters. */
+export const ATTRIBUTE_KEY = /^[a-z][a-z0-9_]*$/;
+
+/** A key suggested for a label: "Shoe size (EU)" → "shoe_size_eu", "Größe" → "grosse"-like ASCII. */
+export function suggestKey(label: string): string {
+  const key = label
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/ß/g, 'ss')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  if (!key) return '';
+  return (/^[a-z]/.test(key) ? key : `field_${key}`).slice(0, 64).replace(/_+$/, '');
+}
+
+/** List options as typed: one per line, or separated by commas when on one line; blanks dropped. */
+export function parseOptions(text: string): string[] {
+  const parts = text.includes('\n') ? text.split(/\r?\n/) : text.split(',');
+  return parts.map((s) => s.trim()).filter(Boolean);
+}
+
+/** The first option listed twice (ignoring case), if any: the API refuses duplicates. */
+export function duplicateOption(options: string[]): string | null {
+  const seen = new Set<string>();
+  for (const o of options) {
+    const k = o.toLowerCase();
+    if (seen.has(k)) return o;
+    seen.add(k);
+  }
+  return null;
+}
+
+/** A STOP/START keyword and the language its reply is sent in. */
+export interface ConsentKeyword {
+  keyword: string;
+  language: string;
+}
+
+/** GET/PUT /api/v1/consent/settings (backend/src/modules/consent/consent.schemas.ts). */
+export interface ConsentSettings {
+  optOutKeywords: ConsentKeyword[];
+  optInKeywords: ConsentKeyword[];
+  optOutReplies: Record<string, string>;
+  optInReplies: Record<string, string>;
+  /** True while the workspace has not saved its own settings. */
+  isDefault?: boolean;
+}
+
+/** The API's rule for language codes (en, es, de, pt_BR…). */
+export const LANGUAGE_CODE = /^[a-z]{2,3}([-_][A-Za-z]{2,4})?$/;
+
+export const LANGUAGES: [string, string][] = [
+  ['en', 'English'],
+  ['es', 'Spanish'],
+  ['de', 'German'],
+  ['fr', 'French'],
+  ['pt', 'Portuguese'],
+  ['pt_BR', 'Portuguese (Brazil)'],
+  ['it', 'Italian'],
+  ['nl', 'Dutch'],
+  ['tr', 'Turkish'],
+  ['id', 'Indonesian'],
+  ['hi', 'Hindi'],
+  ['ar', 'Arabic'],
+];
+
+export const languageLabel = (code: string): string => Object.fromEntries(LANGUAGES)[code] ?? code;

@@ -1,6 +1,7 @@
 // An in-memory stand-in for the contacts API (notes/contacts-contract.md) for the <wa-contacts>
 // browser tests: contacts with keyset pages and search, tags, attributes, segments with counts,
-// consent history, notes, conversations, CSV imports and export.
+// consent history, notes, conversations, CSV imports and export, attribute definitions, merging,
+// and the consent keyword settings.
 import { fileURLToPath } from 'node:url';
 import { defaultEntries, mount, openPage, type FakeRequest, type RouteHandler } from '../helpers/browser.ts';
 import type { Realtime } from '../inbox/fake-inbox.ts';
@@ -60,7 +61,15 @@ export function contact(id: number, over: Partial<FakeContact> = {}): FakeContac
   };
 }
 
-export const ATTRIBUTES = [
+export interface FakeAttribute {
+  id: number;
+  key: string;
+  label: string;
+  type: string;
+  options: string[] | null;
+}
+
+export const ATTRIBUTES: FakeAttribute[] = [
   { id: 1, key: 'city', label: 'City', type: 'text', options: null },
   { id: 2, key: 'orders', label: 'Orders', type: 'number', options: null },
   { id: 3, key: 'birthday', label: 'Birthday', type: 'date', options: null },
@@ -68,8 +77,36 @@ export const ATTRIBUTES = [
   { id: 5, key: 'tier', label: 'Tier', type: 'list', options: ['bronze', 'silver', 'gold'] },
 ];
 
+export interface FakeConsentSettings {
+  optOutKeywords: { keyword: string; language: string }[];
+  optInKeywords: { keyword: string; language: string }[];
+  optOutReplies: Record<string, string>;
+  optInReplies: Record<string, string>;
+  isDefault: boolean;
+}
+
+export const DEFAULT_CONSENT_SETTINGS: FakeConsentSettings = {
+  optOutKeywords: [
+    { keyword: 'STOP', language: 'en' },
+    { keyword: 'UNSUBSCRIBE', language: 'en' },
+    { keyword: 'BAJA', language: 'es' },
+  ],
+  optInKeywords: [
+    { keyword: 'START', language: 'en' },
+    { keyword: 'ALTA', language: 'es' },
+  ],
+  optOutReplies: {
+    en: 'You have been unsubscribed. Reply START to subscribe again.',
+    es: 'Te has dado de baja. Responde ALTA para volver a suscribirte.',
+  },
+  optInReplies: { en: 'You are subscribed again. Reply STOP to unsubscribe.' },
+  isDefault: true,
+};
+
 export interface FakeState {
   contacts: FakeContact[];
+  attributes: FakeAttribute[];
+  consentSettings: FakeConsentSettings;
   segments: { id: number; name: string; definition: unknown; createdAt: string; updatedAt: string }[];
   consent: Record<
     number,
@@ -104,6 +141,8 @@ export function fakeContacts(opts: { contacts?: FakeContact[]; routes?: Record<s
   const now = Date.now();
   const state: FakeState = {
     contacts: opts.contacts ?? Array.from({ length: 60 }, (_, i) => contact(i + 1)),
+    attributes: structuredClone(ATTRIBUTES),
+    consentSettings: structuredClone(DEFAULT_CONSENT_SETTINGS),
     segments: [
       {
         id: 1,
@@ -262,7 +301,94 @@ export function fakeContacts(opts: { contacts?: FakeContact[]; routes?: Record<s
       for (const c of state.contacts) for (const t of c.tags) counts.set(t, (counts.get(t) ?? 0) + 1);
       return { body: { items: [...counts].map(([name, n], i) => ({ id: i + 1, name, contacts: n })) } };
     },
-    'GET /api/v1/contact-attributes': () => ({ body: { items: ATTRIBUTES } }),
+    'GET /api/v1/contact-attributes': () => ({ body: { items: state.attributes } }),
+    'POST /api/v1/contact-attributes': (req) => {
+      const b = req.json as { key: string; label: string; type: string; options?: string[] };
+      if (!/^[a-z][a-z0-9_]*$/.test(b.key)) return err(400, 'validation_failed', 'Keys are lower_snake_case.');
+      if (b.type === 'list' && !b.options?.length) return err(400, 'validation_failed', 'A list attribute needs its options.');
+      if (state.attributes.some((a) => a.key === b.key)) {
+        return err(409, 'attribute_exists', `An attribute with the key "${b.key}" exists already.`);
+      }
+      const def = {
+        id: Math.max(0, ...state.attributes.map((a) => a.id)) + 1,
+        key: b.key,
+        label: b.label,
+        type: b.type,
+        options: b.type === 'list' ? (b.options ?? null) : null,
+      };
+      state.attributes = [...state.attributes, def];
+      return { status: 201, body: def };
+    },
+    'PATCH /api/v1/contact-attributes/:id': (req) => {
+      const def = state.attributes.find((a) => a.id === Number(req.params.id));
+      if (!def) return err(404, 'not_found', 'Attribute not found.');
+      const b = req.json as { label?: string; options?: string[]; type?: string };
+      if (b.type && b.type !== def.type) {
+        return err(400, 'attribute_type_fixed', `The type of "${def.key}" cannot change from ${def.type} to ${b.type}.`);
+      }
+      if (b.options) {
+        const keep = new Set(b.options.map((o) => o.toLowerCase()));
+        const dropped = (def.options ?? []).filter((o) => !keep.has(o.toLowerCase()));
+        const used = state.contacts.filter((c) => dropped.includes(String(c.attributes[def.key]))).length;
+        if (used) {
+          return err(
+            409,
+            'option_in_use',
+            `${used} contact(s) still have ${dropped.map((o) => `"${o}"`).join(', ')}; change them before removing the option.`,
+          );
+        }
+      }
+      const next = { ...def, ...(b.label ? { label: b.label } : {}), ...(b.options ? { options: b.options } : {}) };
+      state.attributes = state.attributes.map((a) => (a.id === def.id ? next : a));
+      return { body: next };
+    },
+    'DELETE /api/v1/contact-attributes/:id': (req) => {
+      const def = state.attributes.find((a) => a.id === Number(req.params.id));
+      if (!def) return err(404, 'not_found', 'Attribute not found.');
+      state.attributes = state.attributes.filter((a) => a.id !== def.id);
+      for (const c of state.contacts) delete c.attributes[def.key];
+      return { status: 204 };
+    },
+    'POST /api/v1/contacts/:id/merge': (req) => {
+      const winner = find(req.params.id);
+      const otherId = (req.json as { otherId: number }).otherId;
+      const loser = find(otherId);
+      if (!winner || !loser) return err(404, 'not_found', 'Contact not found.');
+      if (winner.id === loser.id) return err(409, 'merge_same_contact', 'A contact cannot be merged into itself.');
+      if (loser.mergedIntoId) {
+        return err(409, 'already_merged', `Contact ${loser.id} was merged into contact ${loser.mergedIntoId} already.`);
+      }
+      for (const k of ['phone', 'waId', 'bsuid', 'name', 'email'] as const) if (!winner[k] && loser[k]) winner[k] = loser[k];
+      winner.tags = [...new Set([...winner.tags, ...loser.tags])].sort();
+      winner.attributes = { ...loser.attributes, ...winner.attributes };
+      winner.updatedAt = new Date().toISOString();
+      Object.assign(loser, { mergedIntoId: winner.id, phone: null, waId: null, bsuid: null });
+      for (const table of [state.notes, state.conversations, state.consent] as Record<number, unknown[]>[]) {
+        if (table[loser.id]) table[winner.id] = [...(table[winner.id] ?? []), ...table[loser.id]];
+      }
+      delete state.notes[loser.id];
+      delete state.conversations[loser.id];
+      // Merged contacts leave the list (the real API excludes them too).
+      state.contacts = state.contacts.filter((c) => c.id !== loser.id);
+      return { body: winner };
+    },
+    'GET /api/v1/consent/settings': () => ({ body: state.consentSettings }),
+    'PUT /api/v1/consent/settings': (req) => {
+      const b = req.json as Partial<FakeConsentSettings>;
+      const next = { ...state.consentSettings, ...b, isDefault: false };
+      const norm = (w: string) => w.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
+      const out = new Set(next.optOutKeywords.map((k) => norm(k.keyword)));
+      const clash = next.optInKeywords.find((k) => out.has(norm(k.keyword)));
+      if (clash) {
+        return err(
+          400,
+          'keyword_conflict',
+          `"${clash.keyword}" cannot both opt a customer out and opt them in; remove it from one of the lists.`,
+        );
+      }
+      state.consentSettings = next;
+      return { body: next };
+    },
     'GET /api/v1/segments': () => ({ body: { items: state.segments } }),
     'POST /api/v1/segments/count': (req) => ({
       body: { count: state.countFor((req.json as { definition: unknown }).definition), tookMs: 3 },
