@@ -49,7 +49,7 @@ export async function seedDemoContacts(d: { models: Models; consent: ConsentServ
       phone,
       waId: phone.slice(1),
       name,
-      email: `${name.split(' ')[0].toLowerCase()}@example.com`,
+      email: `${name.split(' ')[0].normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()}@example.com`,
       source: 'form',
       lastSeenAt: new Date(Date.now() - (i * 3 + 1) * day),
     });
