@@ -101,6 +101,8 @@ export class WebhookProcessor {
   #round = 0;
   #running = false;
   #loop: Promise<void> | null = null;
+  /** Set by wake() while a round is running, so the loop does not go to sleep right after it. */
+  #missedWake = false;
   #lastWakeAt = 0;
   #wake: (() => void) | null = null;
   #wakeTimer: NodeJS.Timeout | null = null;
@@ -149,6 +151,7 @@ export class WebhookProcessor {
     this.#loop = (async () => {
       while (this.#running) {
         let n = 0;
+        this.#missedWake = false;
         try {
           n = await this.runOnce();
         } catch (err) {
@@ -157,7 +160,9 @@ export class WebhookProcessor {
         if (n > 0 && this.#running && this.#opts.receiverBusy()) {
           await new Promise((resolve) => setTimeout(resolve, this.#opts.yieldMs));
         }
-        if (n === 0 && this.#running) {
+        // A wake that came while this round was already looking may concern an event the round's
+        // query did not see yet: look again at once instead of sleeping until the next poll.
+        if (n === 0 && this.#running && !this.#missedWake) {
           await new Promise<void>((resolve) => {
             const t = setTimeout(resolve, this.#opts.pollMs);
             this.#wake = () => {
@@ -181,7 +186,11 @@ export class WebhookProcessor {
     const now = Date.now();
     const quiet = now - this.#lastWakeAt > 250;
     this.#lastWakeAt = now;
-    if (!this.#wake || this.#wakeTimer) return;
+    if (!this.#wake) {
+      this.#missedWake = true;
+      return;
+    }
+    if (this.#wakeTimer) return;
     this.#wakeTimer = setTimeout(
       () => {
         this.#wakeTimer = null;
