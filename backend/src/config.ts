@@ -29,6 +29,10 @@ const EnvSchema = z.object({
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_MS: z.coerce.number().int().positive().default(1000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
+  CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  CAMPAIGN_CLAIM_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
+  CAMPAIGN_UNKNOWN_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
+  CAMPAIGN_POLL_MS: z.coerce.number().int().positive().default(250),
   GRAPH_API_BASE_URL: z.url().optional(),
   WHATSAPP_APP_ID: z.string().regex(/^\d+$/, 'the numeric Meta app id').optional(),
   WHATSAPP_APP_SECRET: z.string().min(16, 'the Meta app secret (App Dashboard → Settings → Basic)').optional(),
@@ -62,6 +66,11 @@ export interface Config {
   /** Visitor sessions a client address may start per minute (publishable-key widgets). */
   visitorSessionsPerMinute: number;
   jobs: { enabled: boolean; pollMs: number };
+  /**
+   * The campaign engine (runs where jobs run): recipients claimed per batch, how long a claim holds,
+   * how long a send whose outcome is unknown waits for a status webhook before it may go again.
+   */
+  campaigns: { batchSize: number; claimTtlMs: number; unknownGraceMs: number; pollMs: number };
   shutdownTimeoutMs: number;
   /** Graph API base URL; null means the built-in Cloud API simulator (embedded default). */
   graph: { baseUrl: string | null; version: string };
@@ -124,6 +133,12 @@ export function loadConfig(env: Env = process.env): Readonly<Config> {
     },
     visitorSessionsPerMinute: e.VISITOR_SESSIONS_PER_MINUTE,
     jobs: { enabled: e.JOBS_ENABLED, pollMs: e.JOBS_POLL_MS },
+    campaigns: {
+      batchSize: e.CAMPAIGN_BATCH_SIZE,
+      claimTtlMs: e.CAMPAIGN_CLAIM_TTL_MS,
+      unknownGraceMs: e.CAMPAIGN_UNKNOWN_GRACE_MS,
+      pollMs: e.CAMPAIGN_POLL_MS,
+    },
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     graph: { baseUrl: e.GRAPH_API_BASE_URL?.replace(/\/$/, '') ?? null, version: e.GRAPH_API_VERSION },
     whatsapp: {

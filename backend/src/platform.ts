@@ -49,6 +49,8 @@ import { LocalBlobStore, MediaService, mediaRoutes } from './modules/media/index
 import { NotificationsService } from './modules/inbox/notifications.ts';
 import { CollaborationService, ViewerRegistry, collaborationRoutes } from './modules/inbox/index.ts';
 import { ConsentService, consentRoutes } from './modules/consent/index.ts';
+import { CampaignsService, campaignsRoutes } from './modules/campaigns/index.ts';
+import { CampaignEngine } from './modules/campaigns/campaign-engine.ts';
 import {
   ContactsService,
   ImportsService,
@@ -103,7 +105,10 @@ export interface Platform {
     contacts: ContactsService;
     segments: SegmentsService;
     imports: ImportsService;
+    campaigns: CampaignsService;
   };
+  /** The campaign engine of this process (sending only where jobs are enabled). */
+  campaignEngine: CampaignEngine;
   /** The built-in Cloud API simulator (embedded default only), mounted at /simulator. */
   simulator: Simulator | null;
   webhooks: {
@@ -271,13 +276,45 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     enqueue: (name, data) => jobs.now(name, data),
   });
 
+  let engine: CampaignEngine | null = null;
+  const campaigns = new CampaignsService({
+    models,
+    sequelize,
+    audit,
+    bus,
+    logger,
+    channels,
+    segments,
+    media,
+    templates: (channel) => messages.approvedTemplates(channel),
+    enqueue: (name, data) => jobs.now(name, data),
+    schedule: (when, name, data) => jobs.schedule(when, name, data),
+    engine: () => engine,
+  });
+  engine = new CampaignEngine({
+    models,
+    sequelize,
+    logger: logger.child({ component: 'campaigns' }),
+    channels,
+    media,
+    templates: (channel) => messages.approvedTemplates(channel),
+    progress: (ids) => campaigns.publish(ids),
+    config: config.campaigns,
+  });
+
   if (config.demo) {
     const demo = await models.Tenant.findOne({ where: { slug: DEMO_SLUG } });
-    if (demo) await seedDemoContacts({ models, consent, tenantId: demo.id, publicUrl: config.publicUrl });
+    if (demo) {
+      await seedDemoContacts({ models, consent, tenantId: demo.id, publicUrl: config.publicUrl });
+      // A prepaid balance for the campaign cost preview (billing will keep a ledger behind it).
+      await sequelize.query('UPDATE tenants SET balance_micros = 25000000 WHERE id = ? AND balance_micros = 0', {
+        replacements: [demo.id],
+      });
+    }
   }
 
   const definitions =
-    opts.jobDefinitions ?? jobDefinitions({ auth, channels, messages, collaboration, consent, contacts, imports });
+    opts.jobDefinitions ?? jobDefinitions({ auth, channels, messages, collaboration, consent, contacts, imports, campaigns });
   const jobs = await createJobs({
     sequelize,
     redisUrl: config.redisUrl,
@@ -296,7 +333,11 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       bus,
       onInboundMedia: (ids) => messages.enqueueMediaDownloads(ids),
       onConversationsOpened: (ids) => collaboration.autoAssign(ids),
-      onInboundMessages: (fresh, transaction) => consent.recordKeywords(fresh, transaction),
+      onInboundMessages: async (fresh, transaction) => {
+        await engine!.recordReplies(fresh, transaction);
+        return consent.recordKeywords(fresh, transaction);
+      },
+      onCampaignStatuses: (statuses, transaction) => engine!.applyStatuses(statuses, transaction),
     },
     // Busy: events committed within the last 25 ms, as in a burst. A lone event (a customer typing)
     // leaves the processor free to take the next one at once.
@@ -350,6 +391,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
     ...segmentsRoutes(segments),
     ...contactsRoutes(contacts),
     ...consentRoutes(consent),
+    ...campaignsRoutes(campaigns),
     ...tenantsRoutes(tenants, users),
     ...usersRoutes(users),
     ...credentialsRoutes(credentials),
@@ -488,7 +530,9 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       contacts,
       segments,
       imports,
+      campaigns,
     },
+    campaignEngine: engine,
     simulator,
     webhooks: { ingest, processor, platform: platformWebhook },
     jobs,
@@ -507,7 +551,10 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
       await starting;
       // A signal may have arrived while jobs were starting: do not start more work then.
       if (stopping) return config.port;
-      if (config.jobs.enabled) processor.start();
+      if (config.jobs.enabled) {
+        processor.start();
+        engine!.start();
+      }
       const addr = server.address();
       const port = typeof addr === 'object' && addr ? addr.port : config.port;
       logger.info({ port, url: config.publicUrl, node: process.version }, 'listening');
@@ -533,6 +580,7 @@ export async function createPlatform(config: Readonly<Config>, opts: PlatformOpt
         await simulator?.close();
         await ingest.drain();
         await processor.stop();
+        await engine!.stop();
         await jobs.stop();
         await bus.close();
         await limiterRedis?.quit().catch(() => undefined);

@@ -18,6 +18,7 @@ import { defineCollaborationModels } from '../modules/inbox/collaboration.models
 import { defineBlob } from '../modules/media/blob.model.ts';
 import { defineContactModels } from '../modules/contacts/contacts.models.ts';
 import { defineConsentModels } from '../modules/consent/consent.models.ts';
+import { defineCampaignModels } from '../modules/campaigns/campaigns.models.ts';
 
 export function createModels(sequelize: Sequelize) {
   const models = {
@@ -38,6 +39,7 @@ export function createModels(sequelize: Sequelize) {
     Blob: defineBlob(sequelize),
     ...defineContactModels(sequelize),
     ...defineConsentModels(sequelize),
+    ...defineCampaignModels(sequelize),
   };
   models.Membership.belongsTo(models.User, { foreignKey: 'userId', as: 'user' });
   models.Membership.belongsTo(models.Tenant, { foreignKey: 'tenantId', as: 'tenant' });
@@ -89,4 +91,6 @@ export const TENANT_OWNED_TABLES = [
   'contact_import_errors',
   'consent_entries',
   'consent_settings',
+  'campaigns',
+  'campaign_recipients',
 ] as const;

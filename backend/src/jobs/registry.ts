@@ -15,6 +15,8 @@ import { consentJobs } from '../modules/consent/consent.jobs.ts';
 import type { ContactsService } from '../modules/contacts/contacts.service.ts';
 import type { ImportsService } from '../modules/contacts/imports.service.ts';
 import { importsJobs } from '../modules/contacts/imports.jobs.ts';
+import type { CampaignsService } from '../modules/campaigns/campaigns.service.ts';
+import { campaignsJobs } from '../modules/campaigns/campaigns.jobs.ts';
 
 export interface JobContext {
   /** Child logger already bound to the job name, id and attempt. Never log the payload. */
@@ -66,6 +68,7 @@ export interface JobServices {
   consent?: ConsentService;
   contacts?: ContactsService;
   imports?: ImportsService;
+  campaigns?: CampaignsService;
 }
 
 export function jobDefinitions(s: JobServices): JobDefinition[] {
@@ -77,5 +80,6 @@ export function jobDefinitions(s: JobServices): JobDefinition[] {
     ...(s.collaboration ? collaborationJobs(s.collaboration) : []),
     ...(s.imports ? importsJobs(s.imports) : []),
     ...(s.consent ? consentJobs(s.consent) : []),
+    ...(s.campaigns ? campaignsJobs(s.campaigns) : []),
   ];
 }

@@ -28,12 +28,14 @@ describe('tenant isolation', () => {
 
   // A new tenant-owned table must be added here together with its isolation test. The inbox's
   // tables are covered in test/inbox (collaboration, sending, media) and blobs below; the CRM's in
-  // test/contacts and the consent registry's in test/consent.
+  // test/contacts, the consent registry's in test/consent and the campaigns' in test/campaigns.
   it('covers every tenant-owned table', () => {
     expect([...TENANT_OWNED_TABLES].sort()).to.deep.equal([
       'api_tokens',
       'audit_logs',
       'blobs',
+      'campaign_recipients',
+      'campaigns',
       'canned_responses',
       'channels',
       'consent_entries',

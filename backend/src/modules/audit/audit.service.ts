@@ -42,6 +42,15 @@ export const AUDIT_ACTIONS = [
   'segment.deleted',
   'consent.recorded',
   'consent.settings_changed',
+  'campaign.created',
+  'campaign.updated',
+  'campaign.deleted',
+  'campaign.launched',
+  'campaign.scheduled',
+  'campaign.paused',
+  'campaign.resumed',
+  'campaign.cancelled',
+  'campaign.exported',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -67,6 +67,25 @@ export interface FreshInbound {
 }
 
 /** Runs inside a batch's transaction; what it returns runs once the batch has committed. */
+/** A status webhook about a campaign message (its biz_opaque_callback_data names the recipient). */
+export interface CampaignStatus {
+  tenantId: number;
+  campaignId: number;
+  recipientId: number;
+  wamid: string;
+  status: string;
+  errorCode: number | null;
+  errorReason: string | null;
+  billable: boolean | null;
+}
+export type CampaignStatusHook = (statuses: CampaignStatus[], transaction: Transaction) => Promise<void>;
+
+/** Campaign sends carry `campaign:<campaign id>:<recipient id>` as their opaque callback data. */
+export function parseCampaignOpaque(value: string | null | undefined): { campaignId: number; recipientId: number } | null {
+  const m = value ? /^campaign:(\d{1,10}):(\d{1,15})$/.exec(value) : null;
+  return m ? { campaignId: Number(m[1]), recipientId: Number(m[2]) } : null;
+}
+
 export type InboundHook = (messages: FreshInbound[], transaction: Transaction) => Promise<(() => Promise<void>) | null>;
 
 type Json = Record<string, unknown>;
@@ -96,6 +115,7 @@ export class WebhookProcessor {
   readonly #onInboundMedia: ((messageIds: number[]) => Promise<void>) | null;
   readonly #onConversationsOpened: ((conversationIds: number[]) => Promise<unknown>) | null;
   readonly #onInboundMessages: InboundHook | null;
+  readonly #onCampaignStatuses: CampaignStatusHook | null;
   readonly #opts: Required<ProcessorOptions>;
   readonly #instance = crypto.randomUUID().slice(0, 12);
   #round = 0;
@@ -124,6 +144,11 @@ export class WebhookProcessor {
        * keywords: a replay stores nothing fresh, so it never records twice).
        */
       onInboundMessages?: InboundHook;
+      /**
+       * Statuses of campaign messages (their biz_opaque_callback_data names the recipient), inside the
+       * batch's transaction. They never become inbox messages: a campaign's recipients table tracks them.
+       */
+      onCampaignStatuses?: CampaignStatusHook;
     },
     opts: ProcessorOptions = {},
   ) {
@@ -134,6 +159,7 @@ export class WebhookProcessor {
     this.#onInboundMedia = deps.onInboundMedia ?? null;
     this.#onConversationsOpened = deps.onConversationsOpened ?? null;
     this.#onInboundMessages = deps.onInboundMessages ?? null;
+    this.#onCampaignStatuses = deps.onCampaignStatuses ?? null;
     this.#opts = {
       batchSize: opts.batchSize ?? 500,
       pollMs: opts.pollMs ?? 1000,
@@ -434,11 +460,34 @@ export class WebhookProcessor {
           })),
           transaction,
         );
+        // Campaign messages are tracked by their recipient row, not as inbox messages.
+        const campaign: CampaignStatus[] = [];
+        const inbox: typeof statuses = [];
+        for (const item of statuses) {
+          const ref = this.#onCampaignStatuses ? parseCampaignOpaque(str(item.s.biz_opaque_callback_data)) : null;
+          if (!ref) {
+            inbox.push(item);
+            continue;
+          }
+          const error = obj(arr(item.s.errors)[0]);
+          const pricing = obj(item.s.pricing);
+          campaign.push({
+            tenantId: item.channel.tenantId,
+            campaignId: ref.campaignId,
+            recipientId: ref.recipientId,
+            wamid: str(item.s.id)!,
+            status: str(item.s.status)!,
+            errorCode: Number(error.code) || null,
+            errorReason: (str(obj(error.error_data).details) ?? str(error.title) ?? str(error.message))?.slice(0, 255) ?? null,
+            billable: typeof pricing.billable === 'boolean' ? pricing.billable : null,
+          });
+        }
+        if (campaign.length) await this.#onCampaignStatuses!(campaign, transaction);
         // A status for a message we have not recorded yet (sent by another path, or its row is
         // still being written) gets a placeholder row that the sender fills in later.
         await this.#insertIgnore(
           'wa_messages',
-          statuses.map(({ channel, s }) => ({
+          inbox.map(({ channel, s }) => ({
             tenantId: channel.tenantId,
             channelId: channel.id,
             wamid: str(s.id)!,
@@ -452,7 +501,7 @@ export class WebhookProcessor {
           })),
           transaction,
         );
-        for (const { channel, s } of statuses) {
+        for (const { channel, s } of inbox) {
           const wamid = str(s.id)!;
           const status = str(s.status)!;
           const lower = statusesBelow(status);

@@ -20,8 +20,8 @@ import {
   type GraphClient,
   type MessageTemplate,
   type OutgoingMessage,
-  type TemplateComponent,
 } from '../../whatsapp/index.ts';
+import { buildTemplateComponents, headerMediaFormat, type TemplateValues } from '../../whatsapp/template-params.ts';
 import type { ChannelInstance } from '../channels/channel.model.ts';
 import type { ChannelsService } from '../channels/channels.service.ts';
 import type { ConsentService } from '../consent/consent.service.ts';
@@ -88,9 +88,6 @@ interface Draft {
   replyToWamid: string | null;
 }
 
-const VARIABLE = /\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g;
-const variablesOf = (text: unknown): string[] =>
-  typeof text === 'string' ? [...new Set([...text.matchAll(VARIABLE)].map((m) => m[1]))] : [];
 
 export class MessagesService {
   readonly #d: MessagesDeps;
@@ -380,74 +377,24 @@ export class MessagesService {
       // Without the definition the positional shape still works; WhatsApp checks the rest.
       this.#d.logger.warn({ err: { message: (err as Error).message }, channelId: channel.id }, 'template list unavailable');
     }
-    const comps = (def?.components ?? []) as Json[];
-    const header = comps.find((c) => c.type === 'HEADER');
-    const body = comps.find((c) => c.type === 'BODY');
-    const buttons = (comps.find((c) => c.type === 'BUTTONS')?.buttons ?? []) as Json[];
-    const named = def?.parameter_format === 'NAMED';
-    const components: TemplateComponent[] = [];
     let media: MediaState | null = null;
-
+    let headerMedia: TemplateValues['headerMedia'] = null;
     if (t.headerMediaId !== undefined) {
       const blob = await this.#d.media.find(ctx.tenantId, t.headerMediaId);
-      const declared = str(header?.format)?.toLowerCase();
       const format =
-        (declared === 'image' || declared === 'video' || declared === 'document' ? declared : null) ??
+        headerMediaFormat(def) ??
         (mimeFitsKind(blob.mime, 'image') ? 'image' : mimeFitsKind(blob.mime, 'video') ? 'video' : 'document');
       this.#assertMediaFits(blob.mime, Number(blob.size), format);
-      const ref = format === 'document' ? { id: '', filename: this.#d.media.downloadName(blob) } : { id: '' };
-      components.push({ type: 'header', parameters: [{ type: format, [format]: ref } as never] });
+      headerMedia = format === 'document' ? { format, id: '', filename: this.#d.media.downloadName(blob) } : { format, id: '' };
       media = this.#mediaOf(blob);
-    } else if (t.headerParams?.length) {
-      const names = variablesOf(header?.text);
-      components.push({
-        type: 'header',
-        parameters: t.headerParams.map((text, i) => ({
-          type: 'text' as const,
-          text,
-          ...(named && names[i] ? { parameter_name: names[i] } : {}),
-        })),
-      });
     }
-    const bodyNames = variablesOf(body?.text);
-    if (t.bodyParams?.length) {
-      components.push({
-        type: 'body',
-        parameters: t.bodyParams.map((text, i) => ({
-          type: 'text' as const,
-          text,
-          ...(named && bodyNames[i] ? { parameter_name: bodyNames[i] } : {}),
-        })),
-      });
-    }
-    (t.buttonParams ?? []).forEach((value, i) => {
-      if (!value) return;
-      const kind = str(buttons[i]?.type) ?? 'URL';
-      const index = String(i) as `${number}`;
-      if (kind === 'QUICK_REPLY') {
-        components.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload: value }] });
-      } else if (kind === 'COPY_CODE') {
-        components.push({
-          type: 'button',
-          sub_type: 'copy_code',
-          index,
-          parameters: [{ type: 'coupon_code', coupon_code: value }],
-        });
-      } else {
-        // URL suffixes and one-time passwords (OTP buttons are url buttons on the wire).
-        components.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });
-      }
+    const { components, bodyText } = buildTemplateComponents(def, {
+      headerMedia,
+      headerParams: t.headerParams,
+      bodyParams: t.bodyParams,
+      buttonParams: t.buttonParams,
     });
-
     // The words the customer reads, for search and the thread; the name when we cannot render it.
-    let bodyText: string | null = null;
-    if (typeof body?.text === 'string') {
-      const params = t.bodyParams ?? [];
-      bodyText = body.text.replace(VARIABLE, (whole, name: string) => {
-        const i = bodyNames.indexOf(name);
-        return i >= 0 && params[i] !== undefined ? params[i] : whole;
-      });
-    }
     return {
       type: 'template',
       payload: {
@@ -660,6 +607,11 @@ export class MessagesService {
     return {
       items: rows.map((r, i) => ({ message: messages[i], conversation: byId.get(Number(r.conversationId))! })),
     };
+  }
+
+  /** A number's approved templates (cached for a minute); campaigns read them through here too. */
+  approvedTemplates(channel: ChannelInstance): Promise<MessageTemplate[]> {
+    return this.#templateList(channel);
   }
 
   async #templateList(channel: ChannelInstance): Promise<MessageTemplate[]> {

@@ -132,6 +132,26 @@ export function controlRouter(ctx: SimContext, control: SimulatorControl): expre
     '/faults',
     wrap((req) => control.setFaults(body(req))),
   );
+  r.get(
+    '/send-failures',
+    wrap(() => ({ data: control.sendFailures() })),
+  );
+  r.post(
+    '/send-failures',
+    wrap((req) => {
+      const b = body(req);
+      return control.failSends({
+        phoneNumberId: typeof b.phoneNumberId === 'string' ? b.phoneNumberId : undefined,
+        to: typeof b.to === 'string' ? b.to : undefined,
+        code: Number(b.code),
+        count: b.count === undefined || b.count === null ? undefined : Number(b.count),
+      });
+    }),
+  );
+  r.delete(
+    '/send-failures',
+    wrap(() => control.clearSendFailures()),
+  );
   r.post(
     '/status-timing',
     wrap((req) => control.setStatusTiming(body(req))),

@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import type { PairRate, SimContext, StatusTiming } from './context.ts';
 import { accessToken, appSecret, graphId, signupCode } from './ids.ts';
 import { ControlError, customerSays, type CustomerMessageInput, type InboundResult } from './inbound.ts';
-import { customerReads, windowOpen } from './messaging.ts';
+import { customerReads, recipientKey, windowOpen } from './messaging.ts';
 import {
   MESSAGING_LIMITS,
   QUALITY_RATINGS,
@@ -17,6 +17,7 @@ import {
   type SimApp,
   type SimCustomer,
   type SimPhoneNumber,
+  type SimSendFailure,
   type SimTemplate,
   type SimWaba,
   type TemplateStatus,
@@ -576,6 +577,37 @@ export class SimulatorControl {
 
   setFaults(patch: Partial<Faults>): Faults {
     return this.#ctx.emitter.setFaults(patch);
+  }
+
+  /**
+   * Makes sends fail synchronously with this Graph error code (HTTP status as Meta answers it), before
+   * anything is accepted. Optionally only from one number and/or to one recipient; `count` sends, or
+   * every matching send until clearSendFailures().
+   */
+  failSends(input: { phoneNumberId?: string | null; to?: string | null; code: number; count?: number | null }): SimSendFailure {
+    const code = Number(input.code);
+    if (!Number.isInteger(code) || code < 0) throw new ControlError('code must be a Graph error code.');
+    const count = input.count ?? null;
+    if (count !== null && (!Number.isInteger(count) || count < 1)) throw new ControlError('count must be a positive integer.');
+    if (input.phoneNumberId && !this.#ctx.state.phoneNumbers.has(input.phoneNumberId))
+      throw new ControlError(`Unknown phone number id ${input.phoneNumberId}.`, 404);
+    const rule: SimSendFailure = {
+      phoneNumberId: input.phoneNumberId || null,
+      to: input.to ? recipientKey(input.to) : null,
+      code,
+      remaining: count,
+    };
+    this.#ctx.state.sendFailures.push(rule);
+    return { ...rule };
+  }
+
+  /** The injected send failures still active. */
+  sendFailures(): SimSendFailure[] {
+    return this.#ctx.state.sendFailures.map((f) => ({ ...f }));
+  }
+
+  clearSendFailures(): void {
+    this.#ctx.state.sendFailures.length = 0;
   }
 
   setStatusTiming(patch: Partial<StatusTiming>): StatusTiming {

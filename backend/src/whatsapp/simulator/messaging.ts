@@ -2,7 +2,7 @@
 // 24 h window, throughput, pair rate), acceptance, and the sent → delivered → read (or failed) status
 // webhooks with PMP pricing; plus mark-as-read and the typing indicator.
 import { DAY_MS, unixSeconds, type SimContext } from './context.ts';
-import { ASYNC_DETAILS, graphError, webhookError, type WebhookErrorItem } from './errors.ts';
+import { ASYNC_DETAILS, graphError, TITLES, webhookError, type WebhookErrorItem } from './errors.ts';
 import { conversationId, wamid } from './ids.ts';
 import { fetchLinkedMedia, liveMedia, mimeFitsType } from './media.ts';
 import {
@@ -43,6 +43,37 @@ function requireRegistered(phone: SimPhoneNumber): void {
       133010,
       'Account not registered: register the phone number (POST /{phone-number-id}/register) before sending.',
     );
+}
+
+/** `+1 (650) 555-1234` → `16505551234`; a BSUID stays as it is. */
+export function recipientKey(to: string): string {
+  return BSUID.test(to) ? to : to.replace(/[\s()+.-]/g, '');
+}
+
+// Titles for codes the simulator never raises on its own, so injected failures read like Meta's.
+const INJECTED_TITLES: Record<number, string> = {
+  4: 'Too many API calls',
+  368: 'Temporarily blocked for policies violations',
+  131031: 'Business Account locked',
+  131042: 'Business eligibility payment issue',
+  131048: 'Spam rate limit hit',
+  131049: 'Meta chose not to deliver',
+  131057: 'Account in maintenance mode',
+};
+
+/** Throws the Graph error of the first injected failure that matches this send (control.failSends). */
+function injectedFailure(ctx: SimContext, phone: SimPhoneNumber, to: string): void {
+  const list = ctx.state.sendFailures;
+  const key = recipientKey(to);
+  const rule = list.find((f) => (f.phoneNumberId === null || f.phoneNumberId === phone.id) && (f.to === null || f.to === key));
+  if (!rule) return;
+  if (rule.remaining !== null && --rule.remaining <= 0) list.splice(list.indexOf(rule), 1);
+  if (rule.code === 190)
+    throw graphError(190, '', { message: 'Invalid OAuth access token - Cannot parse access token', errorData: false });
+  const title = TITLES[rule.code] ?? INJECTED_TITLES[rule.code] ?? 'Error';
+  throw graphError(rule.code, ASYNC_DETAILS[rule.code] ?? `${title} (failure injected by the simulator).`, {
+    message: `(#${rule.code}) ${title}`,
+  });
 }
 
 function resolveRecipient(ctx: SimContext, to: string): { customer: SimCustomer; byUserId: boolean } {
@@ -164,6 +195,7 @@ export function sendMessage(ctx: SimContext, phone: SimPhoneNumber, raw: unknown
 
   const v = validateMessage(body);
   requireRegistered(phone);
+  injectedFailure(ctx, phone, v.to);
   const { customer, byUserId } = resolveRecipient(ctx, v.to);
 
   let view: MessageView;
@@ -254,7 +286,9 @@ function linksOf(v: ValidMessage): { link: string; type: string }[] {
     for (const comp of (v.content as TemplateContent).components ?? []) {
       if (comp.type !== 'header') continue;
       for (const p of comp.parameters ?? []) {
-        const link = (p[p.type] as MediaContent | undefined)?.link;
+        // A text parameter is a string, whose (legacy) String.prototype.link is not a media link.
+        const media = p[p.type];
+        const link = media && typeof media === 'object' ? (media as MediaContent).link : undefined;
         if (link && p.type !== 'location') return [{ link, type: p.type }];
       }
     }

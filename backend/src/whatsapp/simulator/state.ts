@@ -237,6 +237,17 @@ export interface SimInbound {
   readAt: number | null;
 }
 
+/** A synchronous failure injected into POST /{phone-number-id}/messages (control.failSends). */
+export interface SimSendFailure {
+  /** null: sends from any number. */
+  phoneNumberId: string | null;
+  /** Recipient digits (or a BSUID); null: any recipient. */
+  to: string | null;
+  code: number;
+  /** Sends still to fail; null: every send until cleared. */
+  remaining: number | null;
+}
+
 export class SimState {
   readonly apps = new Map<string, SimApp>();
   readonly businesses = new Map<string, SimBusiness>();
@@ -253,6 +264,8 @@ export class SimState {
   readonly typingUntil = new Map<string, number>();
   /** `${phoneNumberId}:${customerKey}:${category}` → open conversation (for the `conversation` object). */
   readonly conversations = new Map<string, { id: string; expiresAt: number }>();
+  /** Injected send failures, first match wins. */
+  readonly sendFailures: SimSendFailure[] = [];
 
   readonly #clock: () => number;
   #offsetMs = 0;
@@ -293,6 +306,7 @@ export class SimState {
       this.conversations,
     ])
       m.clear();
+    this.sendFailures.length = 0;
   }
 
   templatesOf(wabaId: string): SimTemplate[] {

@@ -1,0 +1,848 @@
+// The campaign engine, running in every worker process. For each running campaign it reserves send
+// slots from the number's shared pacer, claims that many due recipients in one conditional UPDATE
+// (safe with any number of workers), and sends each at its slot with the recipient id as
+// biz_opaque_callback_data. Outcomes are written back in set-based batches.
+//
+// Exactly once: a claimed recipient is 'sending' until its outcome is recorded. If the worker dies
+// in between, the row stays 'sending' past its claim; a status webhook carrying the recipient id then
+// settles it (sent, delivered, failed) without a resend. Only when no status arrived within the grace
+// period, while the campaign's webhooks were confirming later sends, does it go out again.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import type { Models } from '../../db/models.ts';
+import { dialectOf, sqlDate } from '../../db/sequelize.ts';
+import type { Logger } from '../../logger.ts';
+import { GraphApiError, InvalidRequestError, type GraphClient, type MessageTemplate } from '../../whatsapp/index.ts';
+import { buildTemplateComponents, headerMediaFormat, type TemplateValues } from '../../whatsapp/template-params.ts';
+import type { ChannelInstance } from '../channels/channel.model.ts';
+import type { ChannelsService } from '../channels/channels.service.ts';
+import type { CampaignStatus } from '../channels/webhook-processor.ts';
+import type { MediaService } from '../media/media.service.ts';
+import { readValue } from '../contacts/attributes.ts';
+import type { AttributeType } from '../contacts/contacts.models.ts';
+import type { CampaignInstance, CampaignRecipientInstance } from './campaigns.models.ts';
+import { countryOfPhone, pricingCategory, timezoneOfCountry, unitPrice } from './campaign-prices.ts';
+import { quietUntil } from './campaign-time.ts';
+import type { CampaignVariables, QuietHours, VariableSource } from './campaigns.types.ts';
+
+export const MAX_ATTEMPTS = 5;
+/** Pace at 98 % of the rate and count a second as 1,020 ms: network jitter never tips a window over. */
+const RATE_MARGIN = 0.98;
+const WINDOW_MS = 1020;
+const SLOW_FACTOR = 0.5;
+const SLOW_FOR_MS = 10_000;
+const MAX_IN_FLIGHT = 256;
+const FLUSH_EVERY_MS = 200;
+const PROGRESS_EVERY_MS = 1000;
+const RATES: Record<string, number> = { STANDARD: 80, HIGH: 1000, NOT_APPLICABLE: 80 };
+
+export function effectiveRate(campaign: Pick<CampaignInstance, 'ratePerSecond'>, channel: Pick<ChannelInstance, 'throughputLevel'> | null) {
+  return campaign.ratePerSecond ?? RATES[channel?.throughputLevel ?? 'STANDARD'] ?? 80;
+}
+
+/** The biz_opaque_callback_data of a campaign send (parseCampaignOpaque reads it back). */
+export function opaqueFor(campaignId: number, recipientId: number): string {
+  return `campaign:${campaignId}:${recipientId}`;
+}
+
+export interface EngineDeps {
+  models: Models;
+  sequelize: Sequelize;
+  logger: Logger;
+  channels: ChannelsService;
+  media: MediaService;
+  templates: (channel: ChannelInstance) => Promise<MessageTemplate[]>;
+  /** Publishes the campaign's progress (throttled by the caller of this hook). */
+  progress: (campaignIds: number[]) => Promise<void>;
+  config: { batchSize: number; claimTtlMs: number; unknownGraceMs: number; pollMs: number };
+}
+
+interface Outcome {
+  sent: { id: number; wamid: string; country: string | null; price: number }[];
+  retry: { id: number; at: Date }[];
+  failed: { id: number; code: number | null; reason: string }[];
+  skipped: number[];
+  release: number[];
+  unknown: number[];
+}
+const emptyOutcome = (): Outcome => ({ sent: [], retry: [], failed: [], skipped: [], release: [], unknown: [] });
+
+interface RecipientContact {
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+  consentState: string;
+}
+
+/** A running campaign as one worker sees it. */
+interface Runner {
+  campaignId: number;
+  stop: boolean;
+  done: Promise<void>;
+}
+
+/** Strict sliding window: never more than `limit` departures in any WINDOW_MS. */
+class DepartureWindow {
+  #times: number[] = [];
+  #limit: number;
+  constructor(limit: number) {
+    this.#limit = Math.max(1, Math.floor(limit));
+  }
+  set limit(n: number) {
+    this.#limit = Math.max(1, Math.floor(n));
+  }
+  /** Milliseconds to wait before the next departure (0: go now, and it is recorded). */
+  take(now: number): number {
+    while (this.#times.length && this.#times[0] <= now - WINDOW_MS) this.#times.shift();
+    if (this.#times.length >= this.#limit) return this.#times[this.#times.length - this.#limit] + WINDOW_MS - now;
+    this.#times.push(now);
+    return 0;
+  }
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.max(0, ms)));
+
+export class CampaignEngine {
+  readonly #d: EngineDeps;
+  readonly #worker = `${os.hostname().slice(0, 24)}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
+  readonly #runners = new Map<number, Runner>();
+  readonly #windows = new Map<number, DepartureWindow>();
+  readonly #headerMedia = new Map<number, Promise<string>>();
+  readonly #inFlight = new Set<Promise<void>>();
+  #outcome: Outcome = emptyOutcome();
+  #flushing: Promise<void> = Promise.resolve();
+  #running = false;
+  #loop: Promise<void> | null = null;
+  #wake: (() => void) | null = null;
+  #lastProgress = new Map<number, number>();
+  #progressTimer: NodeJS.Timeout | null = null;
+  #progressDue = new Set<number>();
+
+  constructor(deps: EngineDeps) {
+    this.#d = deps;
+  }
+
+  get workerId(): string {
+    return this.#worker;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#supervise();
+  }
+
+  wake(): void {
+    this.#wake?.();
+  }
+
+  async stop(): Promise<void> {
+    if (!this.#running) return;
+    this.#running = false;
+    this.wake();
+    for (const r of this.#runners.values()) r.stop = true;
+    await this.#loop;
+    await Promise.all([...this.#runners.values()].map((r) => r.done));
+    await Promise.allSettled([...this.#inFlight]);
+    await this.#flush();
+    if (this.#progressTimer) clearTimeout(this.#progressTimer);
+  }
+
+  // ---- supervision: one runner per running campaign in this process ------------------------------
+
+  async #supervise(): Promise<void> {
+    while (this.#running) {
+      try {
+        const running = await this.#d.models.Campaign.findAll({ where: { status: 'running' }, attributes: ['id'] });
+        const ids = new Set(running.map((c) => Number(c.id)));
+        for (const [id, r] of this.#runners) if (!ids.has(id)) r.stop = true;
+        for (const id of ids) {
+          if (this.#runners.has(id)) continue;
+          const runner: Runner = { campaignId: id, stop: false, done: Promise.resolve() };
+          runner.done = this.#run(runner).finally(() => this.#runners.delete(id));
+          this.#runners.set(id, runner);
+        }
+      } catch (err) {
+        this.#d.logger.warn({ err: { message: (err as Error).message } }, 'campaigns: could not look for running campaigns');
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, this.#d.config.pollMs);
+        this.#wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.#wake = null;
+    }
+  }
+
+  async #run(runner: Runner): Promise<void> {
+    const M = this.#d.models;
+    let lastSweep = 0;
+    while (!runner.stop && this.#running) {
+      const campaign = await M.Campaign.findByPk(runner.campaignId);
+      if (!campaign || campaign.status !== 'running') return;
+      const channel = await M.Channel.findByPk(campaign.channelId);
+      if (!channel || channel.status !== 'active') {
+        await this.#stopCampaign(campaign.id, null, 'The sending number is disconnected. Reconnect it, then resume the campaign.');
+        return;
+      }
+      if (Date.now() - lastSweep > 1000) {
+        lastSweep = Date.now();
+        await this.#reconcile(campaign);
+      }
+      const rate = effectiveRate(campaign, channel);
+      const n = Math.max(1, Math.min(this.#d.config.batchSize, Math.ceil(rate)));
+      const rows = await this.#claim(campaign, n);
+      if (rows.length === 0) {
+        await this.#flush();
+        if (await this.#finishIfDone(campaign)) return;
+        await sleep(Math.min(1000, this.#d.config.pollMs * 2));
+        continue;
+      }
+      try {
+        await this.#sendBatch(runner, campaign, channel, rate, rows);
+      } catch (err) {
+        this.#d.logger.error({ err, campaignId: campaign.id }, 'campaigns: batch failed; its recipients go back to the queue');
+        this.#outcome.release.push(...rows.map((r) => Number(r.id)));
+        await sleep(1000);
+      }
+    }
+  }
+
+  // ---- claiming ------------------------------------------------------------------------------------
+
+  /** Claims up to `n` due pending recipients for this worker; only rows this UPDATE changed are ours. */
+  async #claim(campaign: CampaignInstance, n: number): Promise<CampaignRecipientInstance[]> {
+    const M = this.#d.models;
+    const now = new Date();
+    const candidates = await M.CampaignRecipient.findAll({
+      attributes: ['id'],
+      where: {
+        campaignId: campaign.id,
+        state: 'pending',
+        [Op.or]: [{ nextAttemptAt: null }, { nextAttemptAt: { [Op.lte]: now } }],
+      },
+      order: [['id', 'ASC']],
+      limit: n,
+    });
+    if (candidates.length === 0) return [];
+    const token = `${this.#worker}:${crypto.randomBytes(4).toString('hex')}`;
+    const until = new Date(now.getTime() + this.#d.config.claimTtlMs);
+    await M.CampaignRecipient.update(
+      {
+        state: 'sending',
+        claimedBy: token,
+        claimedUntil: until,
+        attemptedAt: now,
+        attempts: this.#d.sequelize.literal('attempts + 1') as unknown as number,
+      },
+      { where: { id: candidates.map((c) => c.id), state: 'pending' } },
+    );
+    return M.CampaignRecipient.findAll({ where: { campaignId: campaign.id, claimedBy: token, state: 'sending' }, order: [['id', 'ASC']] });
+  }
+
+  /**
+   * Rows left 'sending' by a worker that stopped: once the claim has expired and the grace period has
+   * passed with no status webhook for them, and the campaign's webhooks have confirmed a later send
+   * (or twice the grace has passed), WhatsApp never accepted them and they may go again.
+   */
+  async #reconcile(campaign: CampaignInstance): Promise<void> {
+    const now = Date.now();
+    const grace = this.#d.config.unknownGraceMs;
+    const seq = this.#d.sequelize;
+    const expired = sqlDate(seq, new Date(now - grace));
+    const hard = sqlDate(seq, new Date(now - 2 * grace));
+    const confirmed = campaign.confirmedThrough ? sqlDate(seq, campaign.confirmedThrough) : null;
+    await seq.query(
+      `UPDATE campaign_recipients SET state = 'pending', claimed_by = NULL, claimed_until = NULL, next_attempt_at = NULL, updated_at = ?
+       WHERE campaign_id = ? AND state = 'sending' AND claimed_until < ?
+         AND (claimed_until < ?${confirmed ? ' OR attempted_at < ?' : ''})`,
+      {
+        replacements: [sqlDate(seq, new Date()), campaign.id, expired, hard, ...(confirmed ? [confirmed] : [])],
+        type: QueryTypes.UPDATE,
+      },
+    );
+  }
+
+  async #finishIfDone(campaign: CampaignInstance): Promise<boolean> {
+    const M = this.#d.models;
+    const open = await M.CampaignRecipient.count({ where: { campaignId: campaign.id, state: ['pending', 'sending'] } });
+    if (open > 0) return false;
+    const [changed] = await M.Campaign.update(
+      { status: 'completed', completedAt: new Date() },
+      { where: { id: campaign.id, status: 'running' } },
+    );
+    if (changed) {
+      this.#d.logger.info({ campaignId: campaign.id }, 'campaign completed');
+      await this.#d.progress([campaign.id]).catch(() => undefined);
+    }
+    return true;
+  }
+
+  // ---- pacing --------------------------------------------------------------------------------------
+
+  /** Reserves `n` consecutive send slots on the number's shared pacer: the first slot and the spacing. */
+  async #reserve(channelId: number, n: number, rate: number): Promise<{ start: number; interval: number }> {
+    const M = this.#d.models;
+    for (let attempt = 0; ; attempt++) {
+      let pacer = await M.CampaignPacer.findByPk(channelId);
+      if (!pacer) {
+        await M.CampaignPacer.bulkCreate([{ channelId, updatedAt: new Date() }], { ignoreDuplicates: true });
+        pacer = (await M.CampaignPacer.findByPk(channelId))!;
+      }
+      const now = Date.now();
+      const slowed = pacer.slowUntilMs > now ? pacer.slowFactor : 1;
+      const interval = 1000 / (rate * RATE_MARGIN * slowed);
+      const start = Math.max(now, pacer.nextSlotMs);
+      const end = Math.ceil(start + n * interval);
+      const [changed] = await M.CampaignPacer.update(
+        { nextSlotMs: end, updatedAt: new Date() },
+        { where: { channelId, nextSlotMs: pacer.nextSlotMs } },
+      );
+      if (changed === 1 || attempt >= 20) return { start, interval };
+    }
+  }
+
+  /** A 130429: the number sends at half its rate for a while. */
+  async #slowDown(channelId: number): Promise<void> {
+    const now = Date.now();
+    await this.#d.models.CampaignPacer.update(
+      { slowUntilMs: now + SLOW_FOR_MS, slowFactor: SLOW_FACTOR, nextSlotMs: now + 1000, updatedAt: new Date() },
+      { where: { channelId } },
+    );
+  }
+
+  #window(channelId: number, rate: number): DepartureWindow {
+    let w = this.#windows.get(channelId);
+    if (!w) this.#windows.set(channelId, (w = new DepartureWindow(rate)));
+    else w.limit = rate;
+    return w;
+  }
+
+  // ---- sending -------------------------------------------------------------------------------------
+
+  async #sendBatch(
+    runner: Runner,
+    campaign: CampaignInstance,
+    channel: ChannelInstance,
+    rate: number,
+    rows: CampaignRecipientInstance[],
+  ): Promise<void> {
+    const contacts = await this.#contactsOf(rows);
+    const quiet = parseQuiet(campaign.quietHours);
+    const now = new Date();
+    const due: CampaignRecipientInstance[] = [];
+    for (const row of rows) {
+      const c = row.contactId === null ? undefined : contacts.get(Number(row.contactId));
+      // Consent can change after launch: the guard runs at send time, for every recipient.
+      if (c?.consentState === 'opted_out') {
+        this.#outcome.skipped.push(Number(row.id));
+        continue;
+      }
+      if (quiet) {
+        const zone = stringAttr(c?.attributes.timezone) ?? timezoneOfCountry(countryOfPhone(row.phone)) ?? campaign.timezone;
+        const until = quietUntil(now, zone, quiet);
+        if (until) {
+          this.#outcome.retry.push({ id: Number(row.id), at: until });
+          continue;
+        }
+      }
+      due.push(row);
+    }
+    if (due.length === 0) return;
+
+    const templates = await this.#d.templates(channel).catch(() => [] as MessageTemplate[]);
+    const def =
+      templates.find((t) => t.name === campaign.templateName && t.language === campaign.templateLanguage) ??
+      (JSON.parse(campaign.templateSnapshot) as MessageTemplate);
+    const variables = JSON.parse(campaign.variables) as CampaignVariables;
+    const graph = this.#d.channels.graphFor(channel);
+    let headerMedia: TemplateValues['headerMedia'] = null;
+    if (campaign.headerMediaId !== null) {
+      const format = headerMediaFormat(def) ?? 'image';
+      const id = await this.#uploadHeader(campaign, channel, graph);
+      headerMedia = { format, id, filename: 'document' };
+    }
+    const category = pricingCategory(campaign.templateCategory);
+    const window = this.#window(channel.id, rate);
+    const { start, interval } = await this.#reserve(channel.id, due.length, rate);
+    const claimDeadline = Math.min(...due.map((r) => r.claimedUntil!.getTime())) - 2000;
+    let stopped = false;
+
+    for (let i = 0; i < due.length; i++) {
+      const row = due[i];
+      const slot = start + i * interval;
+      for (;;) {
+        const now = Date.now();
+        const wait = slot > now ? slot - now : window.take(now);
+        if (wait <= 0) break;
+        await sleep(wait);
+      }
+      if (runner.stop || stopped || Date.now() > claimDeadline) {
+        // Paused, cancelled or stopped meanwhile, or too late for our claim: never sent, back to the queue.
+        this.#outcome.release.push(...due.slice(i).map((r) => Number(r.id)));
+        break;
+      }
+      while (this.#inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.#inFlight);
+      const contact = row.contactId === null ? undefined : contacts.get(Number(row.contactId));
+      const values = valuesFor(def, variables, contact, row.phone);
+      const { components } = buildTemplateComponents(def, { ...values, headerMedia });
+      const p = this.#sendOne(graph, campaign, channel, row, components, category).then((stop) => {
+        if (stop) {
+          stopped = true;
+          runner.stop = true;
+        }
+      });
+      const tracked = p.finally(() => this.#inFlight.delete(tracked));
+      this.#inFlight.add(tracked);
+      this.#scheduleFlush();
+      if (i % 50 === 49 && (await this.#statusOf(campaign.id)) !== 'running') stopped = true;
+    }
+  }
+
+  async #statusOf(campaignId: number): Promise<string | null> {
+    const c = await this.#d.models.Campaign.findByPk(campaignId, { attributes: ['status'] });
+    return c?.status ?? null;
+  }
+
+  /** Sends one message; true when the account-level error stopped the campaign. */
+  async #sendOne(
+    graph: GraphClient,
+    campaign: CampaignInstance,
+    channel: ChannelInstance,
+    row: CampaignRecipientInstance,
+    components: ReturnType<typeof buildTemplateComponents>['components'],
+    category: ReturnType<typeof pricingCategory>,
+  ): Promise<boolean> {
+    const id = Number(row.id);
+    try {
+      const res = await graph.send(channel.phoneNumberId, {
+        to: row.phone.replace(/^\+/, ''),
+        type: 'template',
+        template: {
+          name: campaign.templateName,
+          language: { code: campaign.templateLanguage },
+          ...(components.length ? { components } : {}),
+        },
+        bizOpaqueCallbackData: opaqueFor(campaign.id, id),
+      });
+      const country = countryOfPhone(row.phone);
+      this.#outcome.sent.push({ id, wamid: res.wamid, country, price: unitPrice(country, category) });
+      return false;
+    } catch (err) {
+      if (err instanceof InvalidRequestError) {
+        this.#outcome.failed.push({ id, code: null, reason: err.message.slice(0, 255) });
+        return false;
+      }
+      if (!(err instanceof GraphApiError)) {
+        // Not a Graph answer: we cannot tell whether it went out; let the status webhooks decide.
+        this.#d.logger.warn({ err: { message: (err as Error).message }, campaignId: campaign.id }, 'campaigns: send outcome unknown');
+        this.#outcome.unknown.push(id);
+        return false;
+      }
+      const reason = (err.details ?? err.message).slice(0, 255);
+      if (err.category === 'outcome-unknown') {
+        this.#outcome.unknown.push(id);
+        return false;
+      }
+      if (err.category === 'retry') {
+        if (err.code === 130429) await this.#slowDown(channel.id).catch(() => undefined);
+        const attempts = row.attempts;
+        const limit = Math.min(MAX_ATTEMPTS, err.maxRetries !== null ? err.maxRetries + 1 : MAX_ATTEMPTS);
+        if (attempts >= limit) {
+          this.#outcome.failed.push({ id, code: err.code, reason });
+        } else {
+          const backoff = Math.max(err.retryAfterMs ?? 1000, 1000 * 2 ** (attempts - 1));
+          const jitter = Math.floor(Math.random() * 250);
+          this.#outcome.retry.push({ id, at: new Date(Date.now() + backoff + jitter) });
+        }
+        return false;
+      }
+      if (err.category === 'stop-account') {
+        this.#outcome.release.push(id);
+        await this.#stopCampaign(campaign.id, err.code, `WhatsApp refused the send: ${reason}`);
+        return true;
+      }
+      this.#outcome.failed.push({ id, code: err.code, reason });
+      return false;
+    }
+  }
+
+  async #stopCampaign(campaignId: number, code: number | null, reason: string): Promise<void> {
+    const [changed] = await this.#d.models.Campaign.update(
+      { status: 'stopped', stopCode: code, stopReason: reason.slice(0, 500) },
+      { where: { id: campaignId, status: 'running' } },
+    );
+    if (changed) {
+      this.#d.logger.warn({ campaignId, code }, 'campaign stopped by an account-level error');
+      await this.#d.progress([campaignId]).catch(() => undefined);
+    }
+  }
+
+  /** The header media goes to WhatsApp once per campaign and number (per process). */
+  #uploadHeader(campaign: CampaignInstance, channel: ChannelInstance, graph: GraphClient): Promise<string> {
+    let p = this.#headerMedia.get(campaign.id);
+    if (!p) {
+      p = (async () => {
+        const blob = await this.#d.media.find(campaign.tenantId, campaign.headerMediaId!);
+        const source = await this.#d.media.uploadSource(blob);
+        const uploaded = await graph.uploadMedia(channel.phoneNumberId, {
+          ...source,
+          mimeType: blob.mime,
+          filename: this.#d.media.downloadName(blob),
+        });
+        return uploaded.id;
+      })();
+      p.catch(() => this.#headerMedia.delete(campaign.id));
+      this.#headerMedia.set(campaign.id, p);
+    }
+    return p;
+  }
+
+  async #contactsOf(rows: CampaignRecipientInstance[]): Promise<Map<number, RecipientContact>> {
+    const M = this.#d.models;
+    const ids = [...new Set(rows.map((r) => r.contactId).filter((x): x is number => x !== null).map(Number))];
+    const out = new Map<number, RecipientContact>();
+    if (ids.length === 0) return out;
+    const tenantId = rows[0].tenantId;
+    const [contacts, values, defs] = await Promise.all([
+      M.Contact.findAll({ where: { id: ids }, attributes: ['id', 'name', 'email', 'phone', 'consentState'] }),
+      M.ContactAttributeValue.findAll({ where: { contactId: ids } }),
+      M.ContactAttribute.findAll({ where: { tenantId }, attributes: ['id', 'key', 'type'] }),
+    ]);
+    const defById = new Map(defs.map((d) => [d.id, d]));
+    for (const c of contacts) {
+      out.set(Number(c.id), { name: c.name, email: c.email, phone: c.phone, attributes: {}, consentState: c.consentState });
+    }
+    for (const v of values) {
+      const def = defById.get(v.attributeId);
+      const c = out.get(Number(v.contactId));
+      if (def && c) c.attributes[def.key] = readValue(def.type as AttributeType, v);
+    }
+    return out;
+  }
+
+  // ---- writing outcomes back -----------------------------------------------------------------------
+
+  #flushTimer: NodeJS.Timeout | null = null;
+  #scheduleFlush(): void {
+    if (this.#flushTimer) return;
+    this.#flushTimer = setTimeout(() => {
+      this.#flushTimer = null;
+      void this.#flush();
+    }, FLUSH_EVERY_MS);
+  }
+
+  /** Writes collected outcomes in a few set-based statements; serialised so batches never interleave. */
+  #flush(): Promise<void> {
+    this.#flushing = this.#flushing.then(async () => {
+      const o = this.#outcome;
+      this.#outcome = emptyOutcome();
+      try {
+        await this.#write(o);
+      } catch (err) {
+        this.#d.logger.error({ err }, 'campaigns: could not record send outcomes; retrying');
+        // Put them back: the next flush tries again (nothing is re-sent: rows stay 'sending').
+        const n = this.#outcome;
+        this.#outcome = {
+          sent: [...o.sent, ...n.sent],
+          retry: [...o.retry, ...n.retry],
+          failed: [...o.failed, ...n.failed],
+          skipped: [...o.skipped, ...n.skipped],
+          release: [...o.release, ...n.release],
+          unknown: [...o.unknown, ...n.unknown],
+        };
+        this.#scheduleFlush();
+      }
+    });
+    return this.#flushing;
+  }
+
+  async #write(o: Outcome): Promise<void> {
+    const seq = this.#d.sequelize;
+    const now = sqlDate(seq, new Date());
+    const touched = new Set<number>();
+    const run = async (sql: string, replacements: unknown[]) => {
+      await seq.query(sql, { replacements, type: QueryTypes.UPDATE });
+    };
+    for (const chunk of chunks(o.sent, 500)) {
+      const ids = chunk.map((s) => s.id);
+      await run(
+        `UPDATE campaign_recipients SET
+           state = CASE WHEN state IN ('pending', 'sending') THEN 'sent' ELSE state END,
+           wamid = ${caseOf(chunk.length)},
+           country = ${caseOf(chunk.length)},
+           price_micros = ${caseOf(chunk.length)},
+           sent_at = COALESCE(sent_at, ?), claimed_by = NULL, claimed_until = NULL, next_attempt_at = NULL, updated_at = ?
+         WHERE id IN (${marks(ids.length)})`,
+        [
+          ...chunk.flatMap((s) => [s.id, s.wamid]),
+          ...chunk.flatMap((s) => [s.id, s.country]),
+          ...chunk.flatMap((s) => [s.id, s.price]),
+          now,
+          now,
+          ...ids,
+        ],
+      );
+    }
+    for (const chunk of chunks(o.retry, 500)) {
+      await run(
+        `UPDATE campaign_recipients SET state = 'pending', next_attempt_at = ${caseOf(chunk.length)},
+           claimed_by = NULL, claimed_until = NULL, updated_at = ?
+         WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
+        [...chunk.flatMap((r) => [r.id, sqlDate(seq, r.at)]), now, ...chunk.map((r) => r.id)],
+      );
+    }
+    for (const chunk of chunks(o.failed, 500)) {
+      await run(
+        `UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ${caseOf(chunk.length)},
+           error_reason = ${caseOf(chunk.length)}, claimed_by = NULL, claimed_until = NULL, updated_at = ?
+         WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
+        [
+          now,
+          ...chunk.flatMap((f) => [f.id, f.code]),
+          ...chunk.flatMap((f) => [f.id, f.reason]),
+          now,
+          ...chunk.map((f) => f.id),
+        ],
+      );
+    }
+    for (const chunk of chunks(o.skipped, 500)) {
+      await run(
+        `UPDATE campaign_recipients SET state = 'skipped', skip_reason = 'opted_out', claimed_by = NULL, claimed_until = NULL, updated_at = ?
+         WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
+        [now, ...chunk],
+      );
+    }
+    for (const chunk of chunks(o.release, 500)) {
+      // Never sent: back to the queue without counting the attempt.
+      await run(
+        `UPDATE campaign_recipients SET state = 'pending', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
+           claimed_by = NULL, claimed_until = NULL, updated_at = ?
+         WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
+        [now, ...chunk],
+      );
+    }
+    for (const chunk of chunks(o.unknown, 500)) {
+      // The claim ends now: reconciliation waits the grace period for a status webhook from here.
+      await run(
+        `UPDATE campaign_recipients SET claimed_until = ?, updated_at = ? WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
+        [now, now, ...chunk],
+      );
+    }
+    const all = [...o.sent.map((s) => s.id), ...o.failed.map((f) => f.id), ...o.skipped];
+    if (all.length) {
+      const rows = await this.#d.models.CampaignRecipient.findAll({
+        attributes: ['campaignId'],
+        where: { id: all.slice(0, 1000) },
+        group: ['campaignId'],
+      });
+      for (const r of rows) touched.add(Number(r.campaignId));
+      for (const id of this.#runners.keys()) touched.add(id);
+    }
+    if (touched.size) this.requestProgress([...touched]);
+  }
+
+  // ---- status webhooks and replies (called by the webhook processor inside its transaction) ---------
+
+  async applyStatuses(items: CampaignStatus[], transaction: Transaction): Promise<void> {
+    if (items.length === 0) return;
+    const seq = this.#d.sequelize;
+    const now = sqlDate(seq, new Date());
+    const run = (sql: string, replacements: unknown[]) => seq.query(sql, { replacements, type: QueryTypes.UPDATE, transaction });
+    const byStatus = new Map<string, CampaignStatus[]>();
+    for (const it of items) byStatus.set(it.status, [...(byStatus.get(it.status) ?? []), it]);
+    const lower: Record<string, string[]> = {
+      sent: ['pending', 'sending'],
+      delivered: ['pending', 'sending', 'sent'],
+      read: ['pending', 'sending', 'sent', 'delivered'],
+      failed: ['pending', 'sending', 'sent'],
+    };
+    for (const [status, list] of byStatus) {
+      const from = lower[status];
+      if (!from) continue;
+      for (const chunk of chunks(list, 500)) {
+        const ids = chunk.map((i) => i.recipientId);
+        const tenantIds = [...new Set(chunk.map((i) => i.tenantId))];
+        const sets = [
+          `state = '${status}'`,
+          `wamid = COALESCE(wamid, ${caseOf(chunk.length)})`,
+          'sent_at = COALESCE(sent_at, ?)',
+          'claimed_by = NULL',
+          'claimed_until = NULL',
+          'updated_at = ?',
+        ];
+        const reps: unknown[] = [...chunk.flatMap((i) => [i.recipientId, i.wamid]), now, now];
+        if (status === 'delivered' || status === 'read') {
+          sets.push('delivered_at = COALESCE(delivered_at, ?)');
+          reps.push(now);
+        }
+        if (status === 'read') {
+          sets.push('read_at = COALESCE(read_at, ?)');
+          reps.push(now);
+        }
+        if (status === 'failed') {
+          sets.push('failed_at = ?', `error_code = ${caseOf(chunk.length)}`, `error_reason = ${caseOf(chunk.length)}`);
+          reps.push(now, ...chunk.flatMap((i) => [i.recipientId, i.errorCode]), ...chunk.flatMap((i) => [i.recipientId, i.errorReason]));
+        }
+        await run(
+          `UPDATE campaign_recipients SET ${sets.join(', ')}
+           WHERE tenant_id IN (${marks(tenantIds.length)}) AND id IN (${marks(ids.length)}) AND state IN (${marks(from.length)})`,
+          [...reps, ...tenantIds, ...ids, ...from],
+        );
+      }
+    }
+    const billable = items.filter((i) => i.billable !== null);
+    for (const value of [true, false]) {
+      const ids = billable.filter((i) => i.billable === value).map((i) => i.recipientId);
+      for (const chunk of chunks(ids, 500)) {
+        await run(`UPDATE campaign_recipients SET billable = ? WHERE id IN (${marks(chunk.length)})`, [value, ...chunk]);
+      }
+    }
+    // The newest send attempt a webhook has confirmed, per campaign: reconciliation's proof of flow.
+    const ids = [...new Set(items.map((i) => i.recipientId))];
+    for (const chunk of chunks(ids, 500)) {
+      const rows = await seq.query<{ campaign_id: number; latest: string | Date | null }>(
+        `SELECT campaign_id, MAX(attempted_at) AS latest FROM campaign_recipients WHERE id IN (${marks(chunk.length)}) GROUP BY campaign_id`,
+        { replacements: chunk, type: QueryTypes.SELECT, transaction },
+      );
+      for (const r of rows) {
+        if (!r.latest) continue;
+        const latest = r.latest instanceof Date ? r.latest : new Date(String(r.latest).replace(' ', 'T').replace(' +00:00', 'Z'));
+        if (Number.isNaN(latest.getTime())) continue;
+        await this.#d.models.Campaign.update(
+          { confirmedThrough: latest },
+          {
+            where: { id: r.campaign_id, [Op.or]: [{ confirmedThrough: null }, { confirmedThrough: { [Op.lt]: latest } }] },
+            transaction,
+          },
+        );
+      }
+    }
+    const campaigns = [...new Set(items.map((i) => i.campaignId))];
+    transaction.afterCommit(() => this.requestProgress(campaigns));
+  }
+
+  /** Inbound messages: a reply within 72 hours of a campaign message counts as a reply to it. */
+  async recordReplies(
+    fresh: { tenantId: number; conversationId: number | null; occurredAt: Date }[],
+    transaction: Transaction,
+  ): Promise<void> {
+    const convIds = [...new Set(fresh.map((m) => m.conversationId).filter((x): x is number => x !== null))];
+    if (convIds.length === 0) return;
+    const convs = await this.#d.models.Conversation.findAll({
+      attributes: ['id', 'tenantId', 'contactId'],
+      where: { id: convIds },
+      transaction,
+    });
+    const byTenant = new Map<number, number[]>();
+    for (const c of convs) {
+      if (c.contactId === null) continue;
+      byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), Number(c.contactId)]);
+    }
+    if (byTenant.size === 0) return;
+    const seq = this.#d.sequelize;
+    const now = new Date();
+    const since = sqlDate(seq, new Date(now.getTime() - 72 * 3600_000));
+    const touched: number[] = [];
+    for (const [tenantId, contactIds] of byTenant) {
+      const rows = await seq.query<{ id: number; campaign_id: number }>(
+        `SELECT id, campaign_id FROM campaign_recipients
+         WHERE tenant_id = ? AND contact_id IN (${marks(contactIds.length)}) AND sent_at >= ? AND replied_at IS NULL
+           AND state IN ('sent', 'delivered', 'read')`,
+        { replacements: [tenantId, ...contactIds, since], type: QueryTypes.SELECT, transaction },
+      );
+      if (rows.length === 0) continue;
+      await seq.query(
+        `UPDATE campaign_recipients SET replied_at = ?, updated_at = ? WHERE id IN (${marks(rows.length)})`,
+        { replacements: [sqlDate(seq, now), sqlDate(seq, now), ...rows.map((r) => r.id)], type: QueryTypes.UPDATE, transaction },
+      );
+      touched.push(...rows.map((r) => Number(r.campaign_id)));
+    }
+    if (touched.length) transaction.afterCommit(() => this.requestProgress([...new Set(touched)]));
+  }
+
+  // ---- progress ------------------------------------------------------------------------------------
+
+  /** Asks for a progress event for these campaigns, at most about once a second each. */
+  requestProgress(campaignIds: number[]): void {
+    for (const id of campaignIds) this.#progressDue.add(id);
+    if (this.#progressTimer) return;
+    const now = Date.now();
+    const soonest = Math.min(...[...this.#progressDue].map((id) => (this.#lastProgress.get(id) ?? 0) + PROGRESS_EVERY_MS));
+    this.#progressTimer = setTimeout(
+      () => {
+        this.#progressTimer = null;
+        const ids = [...this.#progressDue];
+        this.#progressDue.clear();
+        const at = Date.now();
+        for (const id of ids) this.#lastProgress.set(id, at);
+        this.#d.progress(ids).catch((err) => this.#d.logger.warn({ err: { message: (err as Error).message } }, 'campaigns: progress'));
+      },
+      Math.max(0, soonest - now),
+    );
+    this.#progressTimer.unref?.();
+  }
+}
+
+// ---- helpers -----------------------------------------------------------------------------------------
+
+const marks = (n: number) => new Array(n).fill('?').join(', ');
+const caseOf = (n: number) => `CASE id ${new Array(n).fill('WHEN ? THEN ?').join(' ')} END`;
+function chunks<T>(list: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
+  return out;
+}
+const stringAttr = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
+
+export function parseQuiet(value: string | null): QuietHours | null {
+  if (!value) return null;
+  const [start, end] = value.split('-');
+  return start && end ? { start, end } : null;
+}
+
+/** One variable's value for a recipient (the fallback when the field is empty). */
+export function valueOf(source: VariableSource, contact: RecipientContact | undefined, phone: string): { value: string; fellBack: boolean } {
+  if (source.source === 'text') return { value: source.value, fellBack: false };
+  let v: unknown = null;
+  if (source.source === 'field') {
+    if (source.field === 'phone') v = contact?.phone ?? phone;
+    else if (source.field === 'email') v = contact?.email;
+    else if (source.field === 'name') v = contact?.name;
+    else v = contact?.name?.trim().split(/\s+/)[0];
+  } else {
+    v = contact?.attributes[source.key];
+  }
+  const text = v === null || v === undefined ? '' : Array.isArray(v) ? v.join(', ') : String(v);
+  if (text.trim() === '') return { value: source.fallback ?? '', fellBack: true };
+  return { value: text.slice(0, 1024), fellBack: false };
+}
+
+export function valuesFor(
+  def: MessageTemplate | undefined,
+  variables: CampaignVariables,
+  contact: RecipientContact | undefined,
+  phone: string,
+): Pick<TemplateValues, 'headerParams' | 'bodyParams' | 'buttonParams'> & { fallbacks: string[] } {
+  const fallbacks: string[] = [];
+  const fill = (list: VariableSource[] | undefined, where: string) =>
+    (list ?? []).map((s, i) => {
+      const r = valueOf(s, contact, phone);
+      if (r.fellBack) fallbacks.push(`${where} {{${i + 1}}}`);
+      return r.value;
+    });
+  void def;
+  return {
+    headerParams: fill(variables.header, 'header'),
+    bodyParams: fill(variables.body, 'body'),
+    buttonParams: (variables.buttons ?? []).map((s, i) => (s ? fill([s], `button ${i + 1}`)[0] : null)),
+    fallbacks,
+  };
+}
+
+export type { RecipientContact };
+export const isMysql = (seq: Sequelize) => dialectOf(seq) === 'mysql';
