@@ -61,12 +61,14 @@ export interface EngineDeps {
 interface Outcome {
   sent: { id: number; wamid: string; country: string | null; price: number }[];
   retry: { id: number; at: Date }[];
+  /** Quiet hours: back to the queue until then, without counting an attempt. */
+  deferred: { id: number; at: Date }[];
   failed: { id: number; code: number | null; reason: string }[];
   skipped: number[];
   release: number[];
   unknown: number[];
 }
-const emptyOutcome = (): Outcome => ({ sent: [], retry: [], failed: [], skipped: [], release: [], unknown: [] });
+const emptyOutcome = (): Outcome => ({ sent: [], retry: [], deferred: [], failed: [], skipped: [], release: [], unknown: [] });
 
 interface RecipientContact {
   name: string | null;
@@ -74,6 +76,23 @@ interface RecipientContact {
   phone: string | null;
   attributes: Record<string, unknown>;
   consentState: string;
+}
+
+/** A claimed batch, ready to go out at its reserved slots. */
+interface Prepared {
+  campaign: CampaignInstance;
+  channel: ChannelInstance;
+  rate: number;
+  due: CampaignRecipientInstance[];
+  contacts: Map<number, RecipientContact>;
+  start: number;
+  interval: number;
+  send: {
+    graph: GraphClient;
+    def: MessageTemplate;
+    variables: CampaignVariables;
+    headerMedia: TemplateValues['headerMedia'];
+  } | null;
 }
 
 /** A running campaign as one worker sees it. */
@@ -178,37 +197,65 @@ export class CampaignEngine {
     }
   }
 
+  /**
+   * Prepares batch k+1 (claim, contacts, slots) while batch k is half sent, so the number's slots stay
+   * contiguous: at 1,000 messages/s a pause of 10 ms between batches would cost 10 % of the rate.
+   */
   async #run(runner: Runner): Promise<void> {
-    const M = this.#d.models;
     let lastSweep = 0;
+    let next: Promise<Prepared | 'idle' | 'gone'> | null = null;
     while (!runner.stop && this.#running) {
-      const campaign = await M.Campaign.findByPk(runner.campaignId);
-      if (!campaign || campaign.status !== 'running') return;
-      const channel = await M.Channel.findByPk(campaign.channelId);
-      if (!channel || channel.status !== 'active') {
-        await this.#stopCampaign(campaign.id, null, 'The sending number is disconnected. Reconnect it, then resume the campaign.');
-        return;
-      }
       if (Date.now() - lastSweep > 1000) {
         lastSweep = Date.now();
-        await this.#reconcile(campaign);
+        const c = await this.#d.models.Campaign.findByPk(runner.campaignId);
+        if (c) await this.#reconcile(c);
       }
-      const rate = effectiveRate(campaign, channel);
-      const n = Math.max(1, Math.min(this.#d.config.batchSize, Math.ceil(rate)));
-      const rows = await this.#claim(campaign, n);
-      if (rows.length === 0) {
+      const prepared = await (next ?? this.#prepare(runner));
+      next = null;
+      if (prepared === 'gone') return;
+      if (prepared === 'idle') {
         await this.#flush();
-        if (await this.#finishIfDone(campaign)) return;
+        const c = await this.#d.models.Campaign.findByPk(runner.campaignId);
+        if (!c || c.status !== 'running' || (await this.#finishIfDone(c))) return;
         await sleep(Math.min(1000, this.#d.config.pollMs * 2));
         continue;
       }
-      try {
-        await this.#sendBatch(runner, campaign, channel, rate, rows);
-      } catch (err) {
-        this.#d.logger.error({ err, campaignId: campaign.id }, 'campaigns: batch failed; its recipients go back to the queue');
-        this.#outcome.release.push(...rows.map((r) => Number(r.id)));
-        await sleep(1000);
-      }
+      const dispatch = this.#dispatch(runner, prepared).catch((err) => {
+        this.#d.logger.error({ err, campaignId: runner.campaignId }, 'campaigns: batch failed; its recipients go back to the queue');
+        this.#outcome.release.push(...prepared.due.map((r) => Number(r.id)));
+      });
+      const half = prepared.start + (prepared.due.length * prepared.interval) / 2;
+      await sleep(half - Date.now());
+      if (!runner.stop && this.#running) next = this.#prepare(runner);
+      await dispatch;
+    }
+    if (next) {
+      const left = await next.catch(() => 'gone' as const);
+      if (typeof left === 'object') this.#outcome.release.push(...left.due.map((r) => Number(r.id)));
+    }
+  }
+
+  /** Claims the next batch, settles who cannot be sent now, and reserves slots for the rest. */
+  async #prepare(runner: Runner): Promise<Prepared | 'idle' | 'gone'> {
+    const M = this.#d.models;
+    const campaign = await M.Campaign.findByPk(runner.campaignId);
+    if (!campaign || campaign.status !== 'running') return 'gone';
+    const channel = await M.Channel.findByPk(campaign.channelId);
+    if (!channel || channel.status !== 'active') {
+      await this.#stopCampaign(campaign.id, null, 'The sending number is disconnected. Reconnect it, then resume the campaign.');
+      return 'gone';
+    }
+    const rate = effectiveRate(campaign, channel);
+    const n = Math.max(1, Math.min(this.#d.config.batchSize, Math.ceil(rate)));
+    const rows = await this.#claim(campaign, n);
+    if (rows.length === 0) return 'idle';
+    try {
+      return await this.#settle(campaign, channel, rate, rows);
+    } catch (err) {
+      this.#d.logger.error({ err, campaignId: campaign.id }, 'campaigns: could not prepare a batch; its recipients go back to the queue');
+      this.#outcome.release.push(...rows.map((r) => Number(r.id)));
+      await sleep(1000);
+      return { campaign, channel, rate, due: [], contacts: new Map(), start: Date.now(), interval: 0, send: null };
     }
   }
 
@@ -218,16 +265,23 @@ export class CampaignEngine {
   async #claim(campaign: CampaignInstance, n: number): Promise<CampaignRecipientInstance[]> {
     const M = this.#d.models;
     const now = new Date();
+    // Fresh rows in id order first (an index range), then retries that have come due.
     const candidates = await M.CampaignRecipient.findAll({
       attributes: ['id'],
-      where: {
-        campaignId: campaign.id,
-        state: 'pending',
-        [Op.or]: [{ nextAttemptAt: null }, { nextAttemptAt: { [Op.lte]: now } }],
-      },
+      where: { campaignId: campaign.id, state: 'pending', nextAttemptAt: null },
       order: [['id', 'ASC']],
       limit: n,
     });
+    if (candidates.length < n) {
+      candidates.push(
+        ...(await M.CampaignRecipient.findAll({
+          attributes: ['id'],
+          where: { campaignId: campaign.id, state: 'pending', nextAttemptAt: { [Op.lte]: now } },
+          order: [['nextAttemptAt', 'ASC']],
+          limit: n - candidates.length,
+        })),
+      );
+    }
     if (candidates.length === 0) return [];
     const token = `${this.#worker}:${crypto.randomBytes(4).toString('hex')}`;
     const until = new Date(now.getTime() + this.#d.config.claimTtlMs);
@@ -324,13 +378,12 @@ export class CampaignEngine {
 
   // ---- sending -------------------------------------------------------------------------------------
 
-  async #sendBatch(
-    runner: Runner,
+  async #settle(
     campaign: CampaignInstance,
     channel: ChannelInstance,
     rate: number,
     rows: CampaignRecipientInstance[],
-  ): Promise<void> {
+  ): Promise<Prepared> {
     const contacts = await this.#contactsOf(rows);
     const quiet = parseQuiet(campaign.quietHours);
     const now = new Date();
@@ -346,19 +399,20 @@ export class CampaignEngine {
         const zone = stringAttr(c?.attributes.timezone) ?? timezoneOfCountry(countryOfPhone(row.phone)) ?? campaign.timezone;
         const until = quietUntil(now, zone, quiet);
         if (until) {
-          this.#outcome.retry.push({ id: Number(row.id), at: until });
+          this.#outcome.deferred.push({ id: Number(row.id), at: until });
           continue;
         }
       }
       due.push(row);
     }
-    if (due.length === 0) return;
-
+    if (due.length === 0) {
+      this.#scheduleFlush();
+      return { campaign, channel, rate, due, contacts, start: Date.now(), interval: 0, send: null };
+    }
     const templates = await this.#d.templates(channel).catch(() => [] as MessageTemplate[]);
     const def =
       templates.find((t) => t.name === campaign.templateName && t.language === campaign.templateLanguage) ??
       (JSON.parse(campaign.templateSnapshot) as MessageTemplate);
-    const variables = JSON.parse(campaign.variables) as CampaignVariables;
     const graph = this.#d.channels.graphFor(channel);
     let headerMedia: TemplateValues['headerMedia'] = null;
     if (campaign.headerMediaId !== null) {
@@ -366,11 +420,28 @@ export class CampaignEngine {
       const id = await this.#uploadHeader(campaign, channel, graph);
       headerMedia = { format, id, filename: 'document' };
     }
-    const category = pricingCategory(campaign.templateCategory);
-    const window = this.#window(channel.id, rate);
     const { start, interval } = await this.#reserve(channel.id, due.length, rate);
+    return {
+      campaign,
+      channel,
+      rate,
+      due,
+      contacts,
+      start,
+      interval,
+      send: { graph, def, variables: JSON.parse(campaign.variables) as CampaignVariables, headerMedia },
+    };
+  }
+
+  async #dispatch(runner: Runner, b: Prepared): Promise<void> {
+    const { campaign, channel, due, contacts, start, interval } = b;
+    if (!b.send || due.length === 0) return;
+    const { graph, def, variables, headerMedia } = b.send;
+    const category = pricingCategory(campaign.templateCategory);
+    const window = this.#window(channel.id, b.rate);
     const claimDeadline = Math.min(...due.map((r) => r.claimedUntil!.getTime())) - 2000;
     let stopped = false;
+    let lastCheck = Date.now();
 
     for (let i = 0; i < due.length; i++) {
       const row = due[i];
@@ -381,9 +452,15 @@ export class CampaignEngine {
         if (wait <= 0) break;
         await sleep(wait);
       }
+      // A pause or cancel on any instance stops the batch within a fifth of a second.
+      if (Date.now() - lastCheck > 200) {
+        lastCheck = Date.now();
+        if ((await this.#statusOf(campaign.id)) !== 'running') stopped = true;
+      }
       if (runner.stop || stopped || Date.now() > claimDeadline) {
         // Paused, cancelled or stopped meanwhile, or too late for our claim: never sent, back to the queue.
         this.#outcome.release.push(...due.slice(i).map((r) => Number(r.id)));
+        this.#scheduleFlush();
         break;
       }
       while (this.#inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.#inFlight);
@@ -399,7 +476,6 @@ export class CampaignEngine {
       const tracked = p.finally(() => this.#inFlight.delete(tracked));
       this.#inFlight.add(tracked);
       this.#scheduleFlush();
-      if (i % 50 === 49 && (await this.#statusOf(campaign.id)) !== 'running') stopped = true;
     }
   }
 
@@ -550,6 +626,7 @@ export class CampaignEngine {
         this.#outcome = {
           sent: [...o.sent, ...n.sent],
           retry: [...o.retry, ...n.retry],
+          deferred: [...o.deferred, ...n.deferred],
           failed: [...o.failed, ...n.failed],
           skipped: [...o.skipped, ...n.skipped],
           release: [...o.release, ...n.release],
@@ -596,6 +673,14 @@ export class CampaignEngine {
         [...chunk.flatMap((r) => [r.id, sqlDate(seq, r.at)]), now, ...chunk.map((r) => r.id)],
       );
     }
+    for (const chunk of chunks(o.deferred, 500)) {
+      await run(
+        `UPDATE campaign_recipients SET state = 'pending', next_attempt_at = ${caseOf(chunk.length)},
+           attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END, claimed_by = NULL, claimed_until = NULL, updated_at = ?
+         WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
+        [...chunk.flatMap((r) => [r.id, sqlDate(seq, r.at)]), now, ...chunk.map((r) => r.id)],
+      );
+    }
     for (const chunk of chunks(o.failed, 500)) {
       await run(
         `UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ${caseOf(chunk.length)},
@@ -620,7 +705,10 @@ export class CampaignEngine {
     for (const chunk of chunks(o.release, 500)) {
       // Never sent: back to the queue without counting the attempt.
       await run(
-        `UPDATE campaign_recipients SET state = 'pending', attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
+        `UPDATE campaign_recipients SET
+           state = CASE WHEN (SELECT status FROM campaigns WHERE campaigns.id = campaign_recipients.campaign_id) = 'cancelled'
+             THEN 'cancelled' ELSE 'pending' END,
+           attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END,
            claimed_by = NULL, claimed_until = NULL, updated_at = ?
          WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
         [now, ...chunk],
