@@ -67,7 +67,9 @@ export const up: MigrationFn = async ({ context: qi }) => {
   // One message per number per campaign: duplicates collapse on materialisation.
   await qi.addIndex('campaign_recipients', ['campaign_id', 'phone'], { name: 'campaign_recipients_phone', unique: true });
   // Claiming: the next due pending rows of a campaign, in id order.
-  await qi.addIndex('campaign_recipients', ['campaign_id', 'state', 'next_attempt_at', 'id'], { name: 'campaign_recipients_claim' });
+  await qi.addIndex('campaign_recipients', ['campaign_id', 'state', 'next_attempt_at', 'id'], {
+    name: 'campaign_recipients_claim',
+  });
   // The report's timeline (sends per minute).
   await qi.addIndex('campaign_recipients', ['campaign_id', 'sent_at'], { name: 'campaign_recipients_sent' });
   // Replies: a customer's inbound message marks their recent campaign messages replied.

@@ -43,7 +43,9 @@ export function templateParts(def: Pick<MessageTemplate, 'components' | 'paramet
 }
 
 /** The media format a template's header declares, if it is a media header. */
-export function headerMediaFormat(def: Pick<MessageTemplate, 'components' | 'parameter_format'> | undefined): HeaderMediaFormat | null {
+export function headerMediaFormat(
+  def: Pick<MessageTemplate, 'components' | 'parameter_format'> | undefined,
+): HeaderMediaFormat | null {
   const declared = str(templateParts(def).header?.format)?.toLowerCase();
   return declared === 'image' || declared === 'video' || declared === 'document' ? declared : null;
 }
@@ -101,7 +103,12 @@ export function buildTemplateComponents(
     if (kind === 'QUICK_REPLY') {
       components.push({ type: 'button', sub_type: 'quick_reply', index, parameters: [{ type: 'payload', payload: value }] });
     } else if (kind === 'COPY_CODE') {
-      components.push({ type: 'button', sub_type: 'copy_code', index, parameters: [{ type: 'coupon_code', coupon_code: value }] });
+      components.push({
+        type: 'button',
+        sub_type: 'copy_code',
+        index,
+        parameters: [{ type: 'coupon_code', coupon_code: value }],
+      });
     } else {
       // URL suffixes and one-time passwords (OTP buttons are url buttons on the wire).
       components.push({ type: 'button', sub_type: 'url', index, parameters: [{ type: 'text', text: value }] });

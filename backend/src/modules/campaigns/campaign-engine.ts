@@ -37,7 +37,10 @@ const FLUSH_EVERY_MS = 200;
 const PROGRESS_EVERY_MS = 1000;
 const RATES: Record<string, number> = { STANDARD: 80, HIGH: 1000, NOT_APPLICABLE: 80 };
 
-export function effectiveRate(campaign: Pick<CampaignInstance, 'ratePerSecond'>, channel: Pick<ChannelInstance, 'throughputLevel'> | null) {
+export function effectiveRate(
+  campaign: Pick<CampaignInstance, 'ratePerSecond'>,
+  channel: Pick<ChannelInstance, 'throughputLevel'> | null,
+) {
   return campaign.ratePerSecond ?? RATES[channel?.throughputLevel ?? 'STANDARD'] ?? 80;
 }
 
@@ -221,7 +224,10 @@ export class CampaignEngine {
         continue;
       }
       const dispatch = this.#dispatch(runner, prepared).catch((err) => {
-        this.#d.logger.error({ err, campaignId: runner.campaignId }, 'campaigns: batch failed; its recipients go back to the queue');
+        this.#d.logger.error(
+          { err, campaignId: runner.campaignId },
+          'campaigns: batch failed; its recipients go back to the queue',
+        );
         this.#outcome.release.push(...prepared.due.map((r) => Number(r.id)));
       });
       const half = prepared.start + (prepared.due.length * prepared.interval) / 2;
@@ -252,7 +258,10 @@ export class CampaignEngine {
     try {
       return await this.#settle(campaign, channel, rate, rows);
     } catch (err) {
-      this.#d.logger.error({ err, campaignId: campaign.id }, 'campaigns: could not prepare a batch; its recipients go back to the queue');
+      this.#d.logger.error(
+        { err, campaignId: campaign.id },
+        'campaigns: could not prepare a batch; its recipients go back to the queue',
+      );
       this.#outcome.release.push(...rows.map((r) => Number(r.id)));
       await sleep(1000);
       return { campaign, channel, rate, due: [], contacts: new Map(), start: Date.now(), interval: 0, send: null };
@@ -295,7 +304,10 @@ export class CampaignEngine {
       },
       { where: { id: candidates.map((c) => c.id), state: 'pending' } },
     );
-    return M.CampaignRecipient.findAll({ where: { campaignId: campaign.id, claimedBy: token, state: 'sending' }, order: [['id', 'ASC']] });
+    return M.CampaignRecipient.findAll({
+      where: { campaignId: campaign.id, claimedBy: token, state: 'sending' },
+      order: [['id', 'ASC']],
+    });
   }
 
   /**
@@ -515,7 +527,10 @@ export class CampaignEngine {
       }
       if (!(err instanceof GraphApiError)) {
         // Not a Graph answer: we cannot tell whether it went out; let the status webhooks decide.
-        this.#d.logger.warn({ err: { message: (err as Error).message }, campaignId: campaign.id }, 'campaigns: send outcome unknown');
+        this.#d.logger.warn(
+          { err: { message: (err as Error).message }, campaignId: campaign.id },
+          'campaigns: send outcome unknown',
+        );
         this.#outcome.unknown.push(id);
         return false;
       }
@@ -580,7 +595,14 @@ export class CampaignEngine {
 
   async #contactsOf(rows: CampaignRecipientInstance[]): Promise<Map<number, RecipientContact>> {
     const M = this.#d.models;
-    const ids = [...new Set(rows.map((r) => r.contactId).filter((x): x is number => x !== null).map(Number))];
+    const ids = [
+      ...new Set(
+        rows
+          .map((r) => r.contactId)
+          .filter((x): x is number => x !== null)
+          .map(Number),
+      ),
+    ];
     const out = new Map<number, RecipientContact>();
     if (ids.length === 0) return out;
     const tenantId = rows[0].tenantId;
@@ -686,13 +708,7 @@ export class CampaignEngine {
         `UPDATE campaign_recipients SET state = 'failed', failed_at = ?, error_code = ${caseOf(chunk.length)},
            error_reason = ${caseOf(chunk.length)}, claimed_by = NULL, claimed_until = NULL, updated_at = ?
          WHERE state = 'sending' AND id IN (${marks(chunk.length)})`,
-        [
-          now,
-          ...chunk.flatMap((f) => [f.id, f.code]),
-          ...chunk.flatMap((f) => [f.id, f.reason]),
-          now,
-          ...chunk.map((f) => f.id),
-        ],
+        [now, ...chunk.flatMap((f) => [f.id, f.code]), ...chunk.flatMap((f) => [f.id, f.reason]), now, ...chunk.map((f) => f.id)],
       );
     }
     for (const chunk of chunks(o.skipped, 500)) {
@@ -774,7 +790,11 @@ export class CampaignEngine {
         }
         if (status === 'failed') {
           sets.push('failed_at = ?', `error_code = ${caseOf(chunk.length)}`, `error_reason = ${caseOf(chunk.length)}`);
-          reps.push(now, ...chunk.flatMap((i) => [i.recipientId, i.errorCode]), ...chunk.flatMap((i) => [i.recipientId, i.errorReason]));
+          reps.push(
+            now,
+            ...chunk.flatMap((i) => [i.recipientId, i.errorCode]),
+            ...chunk.flatMap((i) => [i.recipientId, i.errorReason]),
+          );
         }
         await run(
           `UPDATE campaign_recipients SET ${sets.join(', ')}
@@ -844,10 +864,11 @@ export class CampaignEngine {
         { replacements: [tenantId, ...contactIds, since], type: QueryTypes.SELECT, transaction },
       );
       if (rows.length === 0) continue;
-      await seq.query(
-        `UPDATE campaign_recipients SET replied_at = ?, updated_at = ? WHERE id IN (${marks(rows.length)})`,
-        { replacements: [sqlDate(seq, now), sqlDate(seq, now), ...rows.map((r) => r.id)], type: QueryTypes.UPDATE, transaction },
-      );
+      await seq.query(`UPDATE campaign_recipients SET replied_at = ?, updated_at = ? WHERE id IN (${marks(rows.length)})`, {
+        replacements: [sqlDate(seq, now), sqlDate(seq, now), ...rows.map((r) => r.id)],
+        type: QueryTypes.UPDATE,
+        transaction,
+      });
       touched.push(...rows.map((r) => Number(r.campaign_id)));
     }
     if (touched.length) transaction.afterCommit(() => this.requestProgress([...new Set(touched)]));
@@ -868,7 +889,9 @@ export class CampaignEngine {
         this.#progressDue.clear();
         const at = Date.now();
         for (const id of ids) this.#lastProgress.set(id, at);
-        this.#d.progress(ids).catch((err) => this.#d.logger.warn({ err: { message: (err as Error).message } }, 'campaigns: progress'));
+        this.#d
+          .progress(ids)
+          .catch((err) => this.#d.logger.warn({ err: { message: (err as Error).message } }, 'campaigns: progress'));
       },
       Math.max(0, soonest - now),
     );
@@ -894,9 +917,13 @@ export function parseQuiet(value: string | null): QuietHours | null {
 }
 
 /** One variable's value for a recipient (the fallback when the field is empty). */
-export function valueOf(source: VariableSource, contact: RecipientContact | undefined, phone: string): { value: string; fellBack: boolean } {
+export function valueOf(
+  source: VariableSource,
+  contact: RecipientContact | undefined,
+  phone: string,
+): { value: string; fellBack: boolean } {
   if (source.source === 'text') return { value: source.value, fellBack: false };
-  let v: unknown = null;
+  let v: unknown;
   if (source.source === 'field') {
     if (source.field === 'phone') v = contact?.phone ?? phone;
     else if (source.field === 'email') v = contact?.email;

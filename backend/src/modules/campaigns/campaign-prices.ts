@@ -39,7 +39,20 @@ export function unitPrice(country: string | null, category: PricingCategory): nu
 }
 
 // Calling codes shared by several countries name the main one; the rest take the first listed.
-const MAIN_COUNTRY: Record<string, CountryCode> = { '1': 'US', '7': 'RU', '44': 'GB', '47': 'NO', '61': 'AU', '39': 'IT', '358': 'FI', '262': 'RE', '590': 'GP', '599': 'CW', '212': 'MA', '290': 'SH' };
+const MAIN_COUNTRY: Record<string, CountryCode> = {
+  '1': 'US',
+  '7': 'RU',
+  '44': 'GB',
+  '47': 'NO',
+  '61': 'AU',
+  '39': 'IT',
+  '358': 'FI',
+  '262': 'RE',
+  '590': 'GP',
+  '599': 'CW',
+  '212': 'MA',
+  '290': 'SH',
+};
 const BY_CODE = new Map<string, CountryCode>();
 for (const country of getCountries()) {
   const code = getCountryCallingCode(country);

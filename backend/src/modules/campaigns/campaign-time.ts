@@ -10,7 +10,8 @@ export function isValidZone(zone: string): boolean {
 
 /** "2026-12-24T09:00" in `zone` → the UTC instant. A wall time that does not exist (a DST gap) is refused. */
 export function wallTimeToUtc(at: string, zone: string): Date {
-  if (!isValidZone(zone)) throw new AppError(400, 'invalid_timezone', `"${zone}" is not a time zone (use an IANA name such as Europe/Berlin).`);
+  if (!isValidZone(zone))
+    throw new AppError(400, 'invalid_timezone', `"${zone}" is not a time zone (use an IANA name such as Europe/Berlin).`);
   const dt = DateTime.fromISO(at, { zone });
   if (!dt.isValid) throw new AppError(400, 'invalid_schedule', `"${at}" is not a date and time (use YYYY-MM-DDTHH:MM).`);
   // In a spring-forward gap Luxon moves the time on; such a wall time never happens that day.

@@ -154,7 +154,8 @@ export interface CampaignPacerAttrs {
   updatedAt: Date;
 }
 export interface CampaignPacerInstance
-  extends Model<CampaignPacerAttrs, Optional<CampaignPacerAttrs, 'nextSlotMs' | 'slowUntilMs' | 'slowFactor' | 'updatedAt'>>,
+  extends
+    Model<CampaignPacerAttrs, Optional<CampaignPacerAttrs, 'nextSlotMs' | 'slowUntilMs' | 'slowFactor' | 'updatedAt'>>,
     CampaignPacerAttrs {}
 
 export function defineCampaignModels(sequelize: Sequelize) {

@@ -323,7 +323,11 @@ export class CampaignsService {
     const checked = await this.#check(ctx, input0);
     const preview = await this.#preview(ctx, input0, checked.template);
     if (preview.eligible === 0) {
-      throw new AppError(422, 'no_eligible_recipients', 'Nobody in this audience can receive the campaign (opted out, no number or invalid).');
+      throw new AppError(
+        422,
+        'no_eligible_recipients',
+        'Nobody in this audience can receive the campaign (opted out, no number or invalid).',
+      );
     }
     if (input.when === 'now') {
       const [changed] = await this.#d.models.Campaign.update(
@@ -336,7 +340,11 @@ export class CampaignsService {
     } else {
       const at = wallTimeToUtc(input.at, input.timezone);
       if (at.getTime() < Date.now() - 60_000) {
-        throw new AppError(422, 'schedule_in_past', `${input.at} in ${input.timezone} has already passed. Pick a later time or send now.`);
+        throw new AppError(
+          422,
+          'schedule_in_past',
+          `${input.at} in ${input.timezone} has already passed. Pick a later time or send now.`,
+        );
       }
       const [changed] = await this.#d.models.Campaign.update(
         { status: 'scheduled', scheduledAt: at, timezone: input.timezone },
@@ -362,7 +370,12 @@ export class CampaignsService {
       { status: 'paused' },
       { where: { id: c.id, status: ['running', 'scheduled', 'preparing'] } },
     );
-    if (!changed) throw new AppError(409, 'campaign_not_running', `This campaign is ${c.status}; only a running or scheduled one can be paused.`);
+    if (!changed)
+      throw new AppError(
+        409,
+        'campaign_not_running',
+        `This campaign is ${c.status}; only a running or scheduled one can be paused.`,
+      );
     await this.#d.audit.inTenant(ctx, ACTIONS.paused, { type: 'campaign', id: c.id });
     this.#d.engine()?.wake();
     await c.reload();
@@ -373,7 +386,11 @@ export class CampaignsService {
   async resume(ctx: TenantContext, id: number): Promise<CampaignView> {
     const c = await this.#own(ctx, id);
     if (c.status !== 'paused' && c.status !== 'stopped') {
-      throw new AppError(409, 'campaign_not_paused', `This campaign is ${c.status}; only a paused or stopped one can be resumed.`);
+      throw new AppError(
+        409,
+        'campaign_not_paused',
+        `This campaign is ${c.status}; only a paused or stopped one can be resumed.`,
+      );
     }
     let next: CampaignStatus = 'running';
     if (!c.materializedAt) next = c.scheduledAt && c.scheduledAt.getTime() > Date.now() ? 'scheduled' : 'preparing';
@@ -383,7 +400,8 @@ export class CampaignsService {
     );
     if (!changed) throw new AppError(409, 'campaign_not_paused', 'This campaign changed meanwhile; reload it.');
     if (next === 'preparing') await this.#d.enqueue(START_JOB, { campaignId: Number(c.id) });
-    if (next === 'scheduled') await this.#d.schedule(c.scheduledAt!, START_JOB, { campaignId: Number(c.id), at: c.scheduledAt!.toISOString() });
+    if (next === 'scheduled')
+      await this.#d.schedule(c.scheduledAt!, START_JOB, { campaignId: Number(c.id), at: c.scheduledAt!.toISOString() });
     await this.#d.audit.inTenant(ctx, ACTIONS.resumed, { type: 'campaign', id: c.id });
     this.#d.engine()?.wake();
     await c.reload();
@@ -441,7 +459,10 @@ export class CampaignsService {
     let renderedHeader: RenderedMessage['header'] = null;
     if (format) {
       if (input.headerMediaId != null) await this.#d.media.find(ctx.tenantId, input.headerMediaId);
-      renderedHeader = { type: format, ...(input.headerMediaId != null ? { mediaUrl: `/api/v1/media/${input.headerMediaId}` } : {}) };
+      renderedHeader = {
+        type: format,
+        ...(input.headerMediaId != null ? { mediaUrl: `/api/v1/media/${input.headerMediaId}` } : {}),
+      };
     } else if (typeof header?.text === 'string') {
       renderedHeader = { type: 'text', text: fillTemplateText(header.text, values.headerParams) };
     } else if (String(header?.format ?? '').toUpperCase() === 'LOCATION') {
@@ -624,7 +645,8 @@ export class CampaignsService {
   /** Sends and failures per minute (the newest 120 minutes that had any). */
   async #timeline(campaignId: number): Promise<CampaignStats['timeline']> {
     const seq = this.#d.sequelize;
-    const minute = (col: string) => (dialectOf(seq) === 'mysql' ? `DATE_FORMAT(${col}, '%Y-%m-%d %H:%i')` : `substr(${col}, 1, 16)`);
+    const minute = (col: string) =>
+      dialectOf(seq) === 'mysql' ? `DATE_FORMAT(${col}, '%Y-%m-%d %H:%i')` : `substr(${col}, 1, 16)`;
     const [sent, failed] = await Promise.all(
       (['sent_at', 'failed_at'] as const).map((col) =>
         seq.query<{ m: string; n: number | string }>(
@@ -752,7 +774,11 @@ export class CampaignsService {
     };
     const countWhere = async (where: CompiledSql) => {
       const select = dialectOf(seq) === 'mysql' ? 'SELECT STRAIGHT_JOIN' : 'SELECT';
-      const [row] = await seq.query<{ total: number | string; no_phone: number | string | null; opted_out: number | string | null }>(
+      const [row] = await seq.query<{
+        total: number | string;
+        no_phone: number | string | null;
+        opted_out: number | string | null;
+      }>(
         `${select} COUNT(*) AS total, SUM(CASE WHEN c.phone IS NULL THEN 1 ELSE 0 END) AS no_phone,
            SUM(CASE WHEN c.phone IS NOT NULL AND c.consent_state = 'opted_out' THEN 1 ELSE 0 END) AS opted_out
          FROM contacts c WHERE ${where.where}`,

@@ -88,7 +88,6 @@ interface Draft {
   replyToWamid: string | null;
 }
 
-
 export class MessagesService {
   readonly #d: MessagesDeps;
   readonly #templates = new Map<number, { at: number; items: MessageTemplate[] }>();
