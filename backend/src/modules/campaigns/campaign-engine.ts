@@ -252,7 +252,8 @@ export class CampaignEngine {
       return 'gone';
     }
     const rate = effectiveRate(campaign, channel);
-    const n = Math.max(1, Math.min(this.#d.config.batchSize, Math.ceil(rate)));
+    // A batch must go out well within its claim (a third of it), whatever the rate.
+    const n = Math.max(1, Math.min(this.#d.config.batchSize, Math.floor((rate * this.#d.config.claimTtlMs) / 3000)));
     const rows = await this.#claim(campaign, n);
     if (rows.length === 0) return 'idle';
     try {
@@ -451,7 +452,8 @@ export class CampaignEngine {
     const { graph, def, variables, headerMedia } = b.send;
     const category = pricingCategory(campaign.templateCategory);
     const window = this.#window(channel.id, b.rate);
-    const claimDeadline = Math.min(...due.map((r) => r.claimedUntil!.getTime())) - 2000;
+    const margin = Math.min(2000, this.#d.config.claimTtlMs / 4);
+    const claimDeadline = Math.min(...due.map((r) => r.claimedUntil!.getTime())) - margin;
     let stopped = false;
     let lastCheck = Date.now();
 
@@ -819,7 +821,7 @@ export class CampaignEngine {
       );
       for (const r of rows) {
         if (!r.latest) continue;
-        const latest = r.latest instanceof Date ? r.latest : new Date(String(r.latest).replace(' ', 'T').replace(' +00:00', 'Z'));
+        const latest = r.latest instanceof Date ? r.latest : dateOfSql(String(r.latest));
         if (Number.isNaN(latest.getTime())) continue;
         await this.#d.models.Campaign.update(
           { confirmedThrough: latest },
@@ -907,6 +909,14 @@ function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
+}
+/** A DATETIME read back as text: SQLite keeps "… +00:00", MySQL gives UTC without an offset. */
+function dateOfSql(text: string): Date {
+  const t = text
+    .trim()
+    .replace(' ', 'T')
+    .replace(/ ?\+00:?00$/, 'Z');
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(t) ? t : `${t}Z`);
 }
 const stringAttr = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
