@@ -84,18 +84,19 @@ export function createApp(deps: AppDeps): express.Express {
     '/api',
     corsMiddleware({ publicOrigin: deps.publicOrigin, extra: deps.corsOrigins, tenantOrigins: deps.tenantOrigins }),
   );
-  app.use(
-    '/api',
+  const json = (limit: string) =>
     express.json({
-      limit: deps.bodyLimit,
+      limit,
       strict: true,
       type: ['application/json', 'application/*+json'],
       // No field of ours holds a NUL character, and the SQLite driver cannot bind one: refuse it at the door.
       verify: (_req, _res, buf) => {
         if (buf.includes('\\u0000')) throw new AppError(400, 'bad_request', 'Remove the NUL characters (\\u0000) from the body.');
       },
-    }),
-  );
+    });
+  // A campaign's uploaded list holds up to 100,000 numbers (about 2 MB of JSON).
+  app.use('/api/v1/campaigns', json(largerLimit(deps.bodyLimit, '4mb')));
+  app.use('/api', json(deps.bodyLimit));
   app.use('/api', authenticate(deps.authenticate));
   app.use(buildRouter(deps.routes, deps.authorize));
   deps.extra?.(app);
@@ -103,4 +104,15 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;
+}
+
+/** The larger of two body-parser limits ("1mb", "4mb", "512kb", or a number of bytes). */
+function largerLimit(a: string, b: string): string {
+  const bytes = (v: string) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(v.trim());
+    if (!m) return 0;
+    const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(m[2] ?? 'b').toLowerCase() as 'b'];
+    return Number(m[1]) * unit;
+  };
+  return bytes(a) >= bytes(b) ? a : b;
 }
