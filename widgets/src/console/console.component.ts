@@ -27,6 +27,15 @@ function loadInbox(bridge: { toast(message: string, options?: { kind?: 'error' }
   return inboxModule;
 }
 
+let campaignsModule: Promise<unknown> | null = null;
+function loadCampaigns(bridge: { toast(message: string, options?: { kind?: 'error' }): void }) {
+  campaignsModule ??= import('../campaigns/campaigns.ts').catch((e: unknown) => {
+    campaignsModule = null;
+    bridge.toast(`Campaigns could not be loaded: ${(e as Error).message}. Reload the page to try again.`, { kind: 'error' });
+  });
+  return campaignsModule;
+}
+
 let contactsModule: Promise<unknown> | null = null;
 function loadContacts(bridge: { toast(message: string, options?: { kind?: 'error' }): void }) {
   contactsModule ??= import('../contacts/contacts.ts').catch((e: unknown) => {
@@ -96,7 +105,12 @@ export class WaConsole extends WaShell {
       {
         path: 'campaigns',
         label: 'Campaigns',
-        render: soon('Campaigns', 'Broadcast campaigns with approved templates are being built.'),
+        allowed: this.#isManager,
+        render: needsTenant(() => {
+          // Loaded on first visit, like the inbox and contacts.
+          void loadCampaigns(this.bridge);
+          return html`<wa-campaign-composer theme=${t}></wa-campaign-composer>`;
+        }),
       },
       {
         path: 'contacts',

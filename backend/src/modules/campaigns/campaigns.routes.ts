@@ -1,3 +1,4 @@
+import { z } from 'zod';
 // The campaigns API: drafting a broadcast (template, per-recipient variables, audience, quiet hours,
 // pace), previewing its reach and cost, launching it now or at a time in a time zone, pausing,
 // resuming and cancelling it, and reading its statistics and recipients. Managers and admins only
@@ -46,6 +47,27 @@ export function campaignsRoutes(campaigns: CampaignsService): RouteDef[] {
       response: CampaignViewSchema,
       status: 201,
       handler: async ({ ctx, body }) => campaigns.create(tenantOf(ctx), body),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/campaigns/numbers',
+      access,
+      summary: 'The WhatsApp numbers a campaign can send from, with the rate each sends at by default (no secrets)',
+      tags,
+      response: z.object({
+        items: z.array(
+          z.object({
+            id: z.number().int(),
+            name: z.string(),
+            displayPhoneNumber: z.string().nullable(),
+            verifiedName: z.string().nullable(),
+            status: z.string(),
+            throughputLevel: z.string().nullable(),
+            ratePerSecond: z.number().int(),
+          }),
+        ),
+      }),
+      handler: async ({ ctx }) => campaigns.numbers(tenantOf(ctx)),
     }),
     defineRoute({
       method: 'get',

@@ -228,6 +228,22 @@ export class CampaignsService {
     await once(res, 'finish').catch(() => undefined);
   }
 
+  /** The tenant's numbers for the composer (managers may not read the channel settings themselves). */
+  async numbers(ctx: TenantContext) {
+    const rows = await this.#d.models.Channel.findAll({ where: { tenantId: ctx.tenantId }, order: [['id', 'ASC']] });
+    return {
+      items: rows.map((c) => ({
+        id: c.id,
+        name: c.name,
+        displayPhoneNumber: c.displayPhoneNumber,
+        verifiedName: c.verifiedName,
+        status: c.status,
+        throughputLevel: c.throughputLevel,
+        ratePerSecond: effectiveRate({ ratePerSecond: null }, c),
+      })),
+    };
+  }
+
   async variableSources(ctx: TenantContext): Promise<{ items: VariableSourceItem[] }> {
     const attrs = await this.#d.models.ContactAttribute.findAll({ where: { tenantId: ctx.tenantId }, order: [['key', 'ASC']] });
     return {
