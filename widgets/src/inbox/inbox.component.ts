@@ -35,6 +35,7 @@ import {
 import type { WaInboxComposer } from './inbox-composer.component.ts';
 import type { WaInboxTemplatePicker } from './template-picker.component.ts';
 import type { WaInboxThread } from './inbox-thread.component.ts';
+import type { WaInboxNotifications } from './inbox-notifications.component.ts';
 import { SEARCH_MIN, type WaInboxList } from './inbox-list.component.ts';
 import { styles } from './inbox.styles.ts';
 
@@ -299,6 +300,8 @@ export class WaInbox extends WaElement {
       if (this.#rtWasDown || !this.#rtSeenOpen) {
         if (this._listState === 'ready') void this.#refreshList();
         if (this._selectedId) this.#queueNewest();
+        // The bell loads when it appears; after a drop, notifications may have been missed.
+        if (this.#rtWasDown && this.#rtSeenOpen) void this.#bell?.refresh();
       }
       this.#rtSeenOpen = true;
       this.#rtWasDown = false;
@@ -332,6 +335,7 @@ export class WaInbox extends WaElement {
       this.#drafts.clear();
       // The same words, in the other tenant's messages.
       if (this._search) void this.#search(this._search.q);
+      void this.#bell?.refresh();
     }
     void this.#loadList();
     this.#whoami = this.#loadTeamData();
@@ -659,6 +663,21 @@ export class WaInbox extends WaElement {
     this.#reveal = hit.message.id;
   }
 
+  /** Opens a notification's conversation (at the note that mentioned the user) and moves focus there. */
+  #openNotification(id: number, messageId: number | null) {
+    if (id === this._selectedId) {
+      if (this.layout === 'narrow') this._pane = 'thread';
+      if (messageId) {
+        this.#reveal = messageId;
+        void this.#revealMessage();
+      }
+    } else {
+      this.#select(id);
+      this.#reveal = messageId;
+    }
+    void this.updateComplete.then(() => this.renderRoot.querySelector<HTMLElement>('.thread-head .title')?.focus());
+  }
+
   /** Merges messages by id; a confirmed message replaces the optimistic one with its clientRef. */
   #merge(items: Message[]) {
     const byId = new Map(this._messages.filter((m) => !m.local).map((m) => [m.id, m]));
@@ -707,6 +726,7 @@ export class WaInbox extends WaElement {
               ? 'A conversation was assigned to you.'
               : null;
         if (what) this.host?.toast(what, { kind: 'info' });
+        this.#bell?.notified(d);
         this.#queueConv(conv);
         break;
       }
@@ -1088,7 +1108,7 @@ export class WaInbox extends WaElement {
         void this.#focusReply(true);
         break;
       case '?':
-        this._help = !this._help;
+        this.#toggleHelp();
         break;
       default:
         return;
@@ -1097,6 +1117,7 @@ export class WaInbox extends WaElement {
   };
 
   #closePopups(): boolean {
+    if (this.#bell?.close(true)) return true;
     if (this._help) {
       this._help = false;
       this.renderRoot.querySelector<HTMLElement>('.help-btn')?.focus();
@@ -1110,6 +1131,15 @@ export class WaInbox extends WaElement {
       return true;
     }
     return false;
+  }
+
+  #toggleHelp() {
+    this._help = !this._help;
+    if (this._help) this.#bell?.close();
+  }
+
+  get #bell() {
+    return this.renderRoot.querySelector<WaInboxNotifications>('wa-inbox-notifications');
   }
 
   #step(delta: number) {
@@ -1171,12 +1201,26 @@ export class WaInbox extends WaElement {
                 </select>
               </label>`
         }
+        ${
+          this._myId === null
+            ? nothing
+            : html`<wa-inbox-notifications
+                theme=${t}
+                .api=${this.api}
+                .bridge=${this.host}
+                .conversations=${this._convs}
+                .now=${this._now}
+                @inbox-open-notification=${(e: CustomEvent<{ conversationId: number; messageId: number | null }>) =>
+                  this.#openNotification(e.detail.conversationId, e.detail.messageId)}
+                @inbox-popup=${() => (this._help = false)}
+              ></wa-inbox-notifications>`
+        }
         <button
           type="button"
           class="icon-btn help-btn"
           aria-label="Keyboard shortcuts"
           aria-expanded=${this._help ? 'true' : 'false'}
-          @click=${() => (this._help = !this._help)}
+          @click=${() => this.#toggleHelp()}
         >
           ?
         </button>

@@ -7,6 +7,7 @@ import { WaInboxThread } from './inbox-thread.component.ts';
 import { WaInboxComposer } from './inbox-composer.component.ts';
 import { WaInboxTemplatePicker } from './template-picker.component.ts';
 import { WaInboxDetails } from './inbox-details.component.ts';
+import { WaInboxNotifications } from './inbox-notifications.component.ts';
 import { WaInboxMedia } from './message-bubble.ts';
 
 defineElement('wa-inbox-media', WaInboxMedia);
@@ -15,9 +16,19 @@ defineElement('wa-inbox-thread', WaInboxThread);
 defineElement('wa-inbox-composer', WaInboxComposer);
 defineElement('wa-inbox-template-picker', WaInboxTemplatePicker);
 defineElement('wa-inbox-details', WaInboxDetails);
+defineElement('wa-inbox-notifications', WaInboxNotifications);
 defineElement('wa-inbox', WaInbox);
 
-export { WaInbox, WaInboxList, WaInboxThread, WaInboxComposer, WaInboxTemplatePicker, WaInboxDetails, WaInboxMedia };
+export {
+  WaInbox,
+  WaInboxList,
+  WaInboxThread,
+  WaInboxComposer,
+  WaInboxTemplatePicker,
+  WaInboxDetails,
+  WaInboxNotifications,
+  WaInboxMedia,
+};
 
 declare global {
   interface HTMLElementTagNameMap {
@@ -27,6 +38,7 @@ declare global {
     'wa-inbox-composer': WaInboxComposer;
     'wa-inbox-template-picker': WaInboxTemplatePicker;
     'wa-inbox-details': WaInboxDetails;
+    'wa-inbox-notifications': WaInboxNotifications;
     'wa-inbox-media': WaInboxMedia;
   }
 }

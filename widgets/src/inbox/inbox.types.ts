@@ -83,6 +83,20 @@ export interface Search {
   error?: unknown;
 }
 
+/** One of the caller's notifications (GET /notifications): an @mention in a note, or an assignment. */
+export interface InboxNotification {
+  id: number;
+  kind: 'mention' | 'assigned' | (string & {});
+  conversationId: number | null;
+  messageId: number | null;
+  /** Who did it; null when the system did (automatic assignment). */
+  actor: { id: number; name: string | null } | null;
+  /** The note (mentions) or "Conversation with …" (assignments). */
+  text: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
 export interface Agent {
   id: number;
   name: string;

@@ -58,6 +58,32 @@ export interface Conv {
 
 export type Msg = Record<string, unknown> & { id: number; occurredAt: string; clientRef?: string | null };
 
+export interface Notif {
+  id: number;
+  kind: string;
+  conversationId: number | null;
+  messageId: number | null;
+  actor: { id: number; name: string | null } | null;
+  text: string | null;
+  readAt: string | null;
+  createdAt: string;
+}
+
+/** A notification for ME, `minutesAgo` old: a mention by Alex (in a note) unless `over` says otherwise. */
+export function notification(id: number, minutesAgo: number, over: Partial<Notif> = {}): Notif {
+  return {
+    id,
+    kind: 'mention',
+    conversationId: 1,
+    messageId: null,
+    actor: ALEX,
+    text: '@Ada Agent can you check the courier?',
+    readAt: null,
+    createdAt: new Date(Date.now() - minutesAgo * 60_000).toISOString(),
+    ...over,
+  };
+}
+
 const LABELS = [
   { id: 1, name: 'VIP', color: '#8e24aa' },
   { id: 2, name: 'Returns', color: '#ef6c00' },
@@ -163,6 +189,8 @@ export interface FakeInboxOptions {
   conversations?: Conv[];
   /** Messages per conversation id, oldest first. */
   messages?: Record<number, Msg[]>;
+  /** The caller's notifications (any order; served newest first). */
+  notifications?: Notif[];
   /** Answers a send before the default handler; return undefined to fall through. */
   onSend?: (conversationId: number, body: Record<string, unknown>) => FakeResponse | Promise<FakeResponse> | undefined;
   routes?: Record<string, RouteHandler>;
@@ -177,6 +205,7 @@ export function fakeInbox(opts: FakeInboxOptions = {}) {
   const state = {
     conversations: opts.conversations ?? Array.from({ length: 60 }, (_, i) => conversation(i + 1)),
     messages: opts.messages ?? ({ 1: history(80) } as Record<number, Msg[]>),
+    notifications: opts.notifications ?? [],
     nextId: 10_000,
     media: new Map<number, { mime: string; body: Buffer; filename: string }>([
       [501, { mime: 'image/png', body: PNG, filename: 'photo.png' }],
@@ -371,6 +400,28 @@ export function fakeInbox(opts: FakeInboxOptions = {}) {
       }
       items.sort((a, b) => Date.parse(b.message.occurredAt) - Date.parse(a.message.occurredAt) || b.message.id - a.message.id);
       return { body: { items: items.slice(0, limit) } };
+    },
+    // Like the server: newest (highest id) first, `limit` of them, and the caller's unread count.
+    'GET /api/v1/notifications': (req) => {
+      const all = [...state.notifications].sort((a, b) => b.id - a.id);
+      const limit = Number(req.query.get('limit') ?? 50);
+      return {
+        body: {
+          items: all.slice(0, limit),
+          unread: all.filter((n) => !n.readAt).length,
+          nextBefore: all.length > limit ? all[limit - 1].id : null,
+        },
+      };
+    },
+    'POST /api/v1/notifications/read': (req) => {
+      const ids = (req.json as { ids?: number[] } | undefined)?.ids;
+      let updated = 0;
+      for (const n of state.notifications) {
+        if (n.readAt || (ids && !ids.includes(n.id))) continue;
+        n.readAt = new Date().toISOString();
+        updated++;
+      }
+      return { body: { updated } };
     },
     'GET /api/v1/channels/:id/templates': () => ({ body: { items: TEMPLATES } }),
     'GET /api/v1/canned-responses': () => ({ body: { items: CANNED } }),

@@ -4,7 +4,7 @@ import { expect } from 'chai';
 import fs from 'node:fs';
 import path from 'node:path';
 import { useBrowser } from '../helpers/browser.ts';
-import { ALEX, fakeInbox, message, openInbox, richThread } from './fake-inbox.ts';
+import { ALEX, fakeInbox, message, notification, openInbox, richThread } from './fake-inbox.ts';
 
 const SHOTS = path.resolve('test-results/screenshots');
 
@@ -55,7 +55,14 @@ describe('<wa-inbox> screenshots', function () {
   for (const theme of ['light', 'dark'] as const) {
     for (const width of [1280, 375]) {
       it(`saves the inbox in ${theme} at ${width} px`, async function () {
-        const fake = fakeInbox({ messages: { 1: richThread(), 3: richThread().slice(0, 2) } });
+        const fake = fakeInbox({
+          messages: { 1: richThread(), 3: richThread().slice(0, 2) },
+          notifications: [
+            notification(1, 26 * 60, { conversationId: 2, readAt: new Date().toISOString() }),
+            notification(2, 50, { kind: 'assigned', conversationId: 5, text: 'Conversation with Sofia Rossi' }),
+            notification(3, 3, { conversationId: 1 }),
+          ],
+        });
         const { page, inbox, pageErrors } = await openInbox(fake, {
           theme,
           viewport: { width, height: 800 },
@@ -93,6 +100,9 @@ describe('<wa-inbox> screenshots', function () {
         await shot('template');
         await inbox.getByRole('button', { name: 'Keyboard shortcuts' }).click();
         await shot('help');
+        await inbox.getByRole('button', { name: /^Notifications/ }).click();
+        await inbox.getByRole('dialog', { name: 'Notifications' }).locator('button.item').nth(2).waitFor();
+        await shot('notifications');
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         expect(overflow).to.be.at.most(0);
         expect(pageErrors).to.deep.equal([]);
