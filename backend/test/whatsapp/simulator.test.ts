@@ -472,6 +472,45 @@ describe('WhatsApp Cloud API simulator', function () {
       expect((await text('later')).status).to.equal(200);
     });
 
+    it('fails sends on demand with the chosen code, before accepting anything, for a count or until cleared', async () => {
+      openWindow();
+      sim.control.failSends({ phoneNumberId: t.phoneNumberId, to: '+1 (650) 555-1234', code: 131026, count: 2 });
+      for (let i = 0; i < 2; i++) {
+        const failed = await text(`m${i}`);
+        expect(failed.status).to.equal(400);
+        expectError(failed, 131026);
+      }
+      expect((await text('third')).status).to.equal(200);
+      sim.control.failSends({ to: '447700900123', code: 131031 });
+      const locked = await send({
+        type: 'template',
+        template: { name: 'hello_world', language: { code: 'en_US' } },
+        to: '447700900123',
+      });
+      expectError(locked, 131031);
+      expect(locked.body.error.message).to.equal('(#131031) Business Account locked');
+      expect((await text('others still go out')).status).to.equal(200);
+      sim.control.failSends({ code: 130429 });
+      const limited = await text('rate');
+      expect(limited.status).to.equal(429);
+      expectError(limited, 130429);
+      sim.control.clearSendFailures();
+      sim.control.failSends({ phoneNumberId: t.phoneNumberId, code: 190 });
+      const token = await text('token');
+      expect(token.status).to.equal(401);
+      expectError(token, 190);
+      sim.control.clearSendFailures();
+      expect((await text('after clearing')).status).to.equal(200);
+      expect(sim.control.sentMessages().map((m) => m.view.body)).to.deep.equal([
+        'third',
+        'others still go out',
+        'after clearing',
+      ]);
+      sim.control.failSends({ code: 131009 });
+      sim.control.reset();
+      expect(sim.control.sendFailures()).to.deep.equal([]);
+    });
+
     it('answers 133010 for an unregistered number until it registers with its PIN', async () => {
       openWindow();
       sim.control.setPhoneNumber(t.phoneNumberId, { registered: false });
@@ -1268,6 +1307,28 @@ describe('WhatsApp Cloud API simulator', function () {
       expect(JSON.stringify(state)).to.not.contain(seeded.appSecret).and.to.not.contain(seeded.accessToken);
       await sim_('POST', '/reset');
       expect((await sim_('GET', '/state')).body.phoneNumbers).to.deep.equal([]);
+    });
+    it('injects, lists and clears send failures through /_sim/send-failures', async () => {
+      openWindow();
+      const added = await sim_('POST', '/send-failures', {
+        phoneNumberId: t.phoneNumberId,
+        to: '16505551234',
+        code: 131009,
+        count: 1,
+      });
+      expect(added.body).to.deep.equal({ phoneNumberId: t.phoneNumberId, to: '16505551234', code: 131009, remaining: 1 });
+      expectError(await text('x'), 131009);
+      expect((await sim_('GET', '/send-failures')).body.data).to.deep.equal([]);
+      expect((await text('y')).status).to.equal(200);
+      await sim_('POST', '/send-failures', { code: 131026 });
+      expect((await sim_('GET', '/send-failures')).body.data).to.have.length(1);
+      expectError(await text('z'), 131026);
+      expectError(await text('z again'), 131026);
+      expect((await sim_('DELETE', '/send-failures')).body).to.deep.equal({ success: true });
+      expect((await text('w')).status).to.equal(200);
+      expect((await sim_('POST', '/send-failures', {})).status).to.equal(400);
+      expect((await sim_('POST', '/send-failures', { code: 131026, count: 0 })).status).to.equal(400);
+      expect(sim.control.sentMessages()).to.have.length(2);
     });
   });
 

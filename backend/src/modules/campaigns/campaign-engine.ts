@@ -27,9 +27,9 @@ import { quietUntil } from './campaign-time.ts';
 import type { CampaignVariables, QuietHours, VariableSource } from './campaigns.types.ts';
 
 export const MAX_ATTEMPTS = 5;
-/** Pace at 98 % of the rate and count a second as 1,020 ms: network jitter never tips a window over. */
-const RATE_MARGIN = 0.98;
-const WINDOW_MS = 1020;
+/** Pace at 99 % of the rate; the window below makes the one-second bound strict. */
+const RATE_MARGIN = 0.99;
+const WINDOW_MS = 1005;
 const SLOW_FACTOR = 0.5;
 const SLOW_FOR_MS = 10_000;
 const MAX_IN_FLIGHT = 256;
@@ -105,9 +105,14 @@ interface Runner {
   done: Promise<void>;
 }
 
-/** Strict sliding window: never more than `limit` departures in any WINDOW_MS. */
-class DepartureWindow {
-  #times: number[] = [];
+/**
+ * Never more than `limit` messages reach WhatsApp in any one-second window. A request leaves when the
+ * event loop gets to it and reaches the server some time before its answer comes back, so departure
+ * times prove nothing: the n-th send may leave only a second after the answer to the (n − limit)-th
+ * came back. Its arrival is then at least a second after that one's, whatever the delays.
+ */
+class SendWindow {
+  #sends: { answeredAt: number | null }[] = [];
   #limit: number;
   constructor(limit: number) {
     this.#limit = Math.max(1, Math.floor(limit));
@@ -115,12 +120,17 @@ class DepartureWindow {
   set limit(n: number) {
     this.#limit = Math.max(1, Math.floor(n));
   }
-  /** Milliseconds to wait before the next departure (0: go now, and it is recorded). */
-  take(now: number): number {
-    while (this.#times.length && this.#times[0] <= now - WINDOW_MS) this.#times.shift();
-    if (this.#times.length >= this.#limit) return this.#times[this.#times.length - this.#limit] + WINDOW_MS - now;
-    this.#times.push(now);
-    return 0;
+  /** Milliseconds to wait, or a ticket to close when the answer arrives. */
+  take(now: number): number | { answered: () => void } {
+    if (this.#sends.length > this.#limit) this.#sends.splice(0, this.#sends.length - this.#limit);
+    if (this.#sends.length === this.#limit) {
+      const oldest = this.#sends[0].answeredAt;
+      if (oldest === null) return 2;
+      if (oldest + WINDOW_MS > now) return oldest + WINDOW_MS - now;
+    }
+    const entry = { answeredAt: null as number | null };
+    this.#sends.push(entry);
+    return { answered: () => (entry.answeredAt = Date.now()) };
   }
 }
 
@@ -130,7 +140,7 @@ export class CampaignEngine {
   readonly #d: EngineDeps;
   readonly #worker = `${os.hostname().slice(0, 24)}:${process.pid}:${crypto.randomBytes(3).toString('hex')}`;
   readonly #runners = new Map<number, Runner>();
-  readonly #windows = new Map<number, DepartureWindow>();
+  readonly #windows = new Map<number, SendWindow>();
   readonly #headerMedia = new Map<number, Promise<string>>();
   readonly #inFlight = new Set<Promise<void>>();
   #outcome: Outcome = emptyOutcome();
@@ -382,9 +392,9 @@ export class CampaignEngine {
     );
   }
 
-  #window(channelId: number, rate: number): DepartureWindow {
+  #window(channelId: number, rate: number): SendWindow {
     let w = this.#windows.get(channelId);
-    if (!w) this.#windows.set(channelId, (w = new DepartureWindow(rate)));
+    if (!w) this.#windows.set(channelId, (w = new SendWindow(rate)));
     else w.limit = rate;
     return w;
   }
@@ -460,12 +470,7 @@ export class CampaignEngine {
     for (let i = 0; i < due.length; i++) {
       const row = due[i];
       const slot = start + i * interval;
-      for (;;) {
-        const now = Date.now();
-        const wait = slot > now ? slot - now : window.take(now);
-        if (wait <= 0) break;
-        await sleep(wait);
-      }
+      if (slot > Date.now()) await sleep(slot - Date.now());
       // A pause or cancel on any instance stops the batch within a fifth of a second.
       if (Date.now() - lastCheck > 200) {
         lastCheck = Date.now();
@@ -478,15 +483,29 @@ export class CampaignEngine {
         break;
       }
       while (this.#inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.#inFlight);
+      let ticket = window.take(Date.now());
+      while (typeof ticket === 'number') {
+        await sleep(ticket);
+        ticket = window.take(Date.now());
+      }
+      const answered = ticket.answered;
       const contact = row.contactId === null ? undefined : contacts.get(Number(row.contactId));
       const values = valuesFor(def, variables, contact, row.phone);
       const { components } = buildTemplateComponents(def, { ...values, headerMedia });
-      const p = this.#sendOne(graph, campaign, channel, row, components, category).then((stop) => {
-        if (stop) {
-          stopped = true;
-          runner.stop = true;
-        }
-      });
+      const p = this.#sendOne(graph, campaign, channel, row, components, category)
+        .finally(answered)
+        .then(
+          (stop) => {
+            if (stop) {
+              stopped = true;
+              runner.stop = true;
+            }
+          },
+          (err: unknown) => {
+            // Only our own bookkeeping can throw here; the row stays 'sending' and reconciliation settles it.
+            this.#d.logger.error({ err, campaignId: campaign.id }, 'campaigns: send bookkeeping failed');
+          },
+        );
       const tracked = p.finally(() => this.#inFlight.delete(tracked));
       this.#inFlight.add(tracked);
       this.#scheduleFlush();
