@@ -316,6 +316,7 @@ describe('campaigns API', function () {
           'GET /api/v1/campaigns',
           'POST /api/v1/campaigns',
           'GET /api/v1/campaigns/variable-sources',
+          'GET /api/v1/campaigns/numbers',
           'POST /api/v1/campaigns/preview',
           'POST /api/v1/campaigns/render',
           'GET /api/v1/campaigns/:id',
@@ -360,6 +361,7 @@ describe('campaigns API', function () {
         for (const path of [
           '/api/v1/campaigns',
           '/api/v1/campaigns/variable-sources',
+          '/api/v1/campaigns/numbers',
           `/api/v1/campaigns/${id}`,
           `/api/v1/campaigns/${id}/stats`,
           `/api/v1/campaigns/${id}/recipients`,
@@ -837,6 +839,25 @@ describe('campaigns API', function () {
     it('404 for a contact of another tenant or one that does not exist', async () => {
       expectError(await render({ contactId: contactB.id }), 404);
       expectError(await render({ contactId: 999_999 }), 404);
+    });
+  });
+
+  // -------------------------------------------------------------------------------------------------
+  describe('numbers', () => {
+    it("lists the tenant's own numbers for a manager, with their default rate and no secrets", async () => {
+      const res = await a.users.manager.client.get('/api/v1/campaigns/numbers');
+      expect(res.status, res.text).to.equal(200);
+      expect(res.body.items.length).to.be.greaterThan(0);
+      for (const n of res.body.items) {
+        expect(n.ratePerSecond).to.be.oneOf([80, 1000]);
+        expect(Object.keys(n).sort()).to.deep.equal(
+          ['displayPhoneNumber', 'id', 'name', 'ratePerSecond', 'status', 'throughputLevel', 'verifiedName'].sort(),
+        );
+      }
+      const mine = res.body.items.map((n: Body) => n.id);
+      const other = await b.users.manager.client.get('/api/v1/campaigns/numbers');
+      for (const n of other.body.items) expect(mine).not.to.include(n.id);
+      expect(res.text).not.to.match(/token|secret/i);
     });
   });
 

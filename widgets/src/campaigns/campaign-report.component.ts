@@ -123,7 +123,14 @@ export class WaCampaignReport extends CampaignsPart {
   /** A realtime `campaign.progress` event; ignored when it is about another campaign. */
   progress(e: CampaignProgressEvent) {
     if (!this._c || Number(e.campaignId) !== this._c.id) return;
-    this.#apply({ ...this._c, status: e.status, stats: e.stats ?? this._c.stats });
+    this.#apply({
+      ...this._c,
+      status: e.status,
+      stats: e.stats ?? this._c.stats,
+      ...(e.startedAt !== undefined ? { startedAt: e.startedAt } : {}),
+      ...(e.completedAt !== undefined ? { completedAt: e.completedAt } : {}),
+      ...(e.stopReason !== undefined ? { stopReason: e.stopReason } : {}),
+    });
   }
 
   #apply(c: Campaign) {
@@ -315,7 +322,10 @@ export class WaCampaignReport extends CampaignsPart {
           >
             <span style="width:${pct}%"></span>
           </div>
-          <span class="muted small">${count(s.total)} recipients · ${c.effectiveRatePerSecond} messages per second</span>
+          <span class="muted small"
+            >${count(s.total - s.skipped)} recipients${s.skipped ? ` (${count(s.skipped)} left out)` : ''} ·
+            ${c.effectiveRatePerSecond} messages per second</span
+          >
         </div>
         ${this.#counters(s)} ${this.#chart(s)} ${this.#reasons(s)}
       </section>
@@ -397,7 +407,8 @@ export class WaCampaignReport extends CampaignsPart {
     const B = 22;
     const max = Math.max(1, ...points.map((p) => p.sent + p.failed));
     const slot = (W - L - 4) / points.length;
-    const bw = Math.max(1, slot * 0.7);
+    // A few minutes of data must not turn into a few wall-wide blocks.
+    const bw = Math.max(1, Math.min(slot * 0.7, 24));
     const y = (v: number) => ((H - B - 6) * v) / max;
     const time = (iso: string) => new Date(iso).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
     const totalSent = points.reduce((n, p) => n + p.sent, 0);

@@ -371,7 +371,7 @@ export class WaCampaignComposer extends WaElement {
                                 aria-valuenow=${pct}
                                 ><span style="width:${pct}%"></span
                               ></span>
-                              <span>${pct}% of ${count(s?.total ?? 0)}</span>
+                              <span>${pct}% of ${count((s?.total ?? 0) - (s?.skipped ?? 0))}</span>
                             </div>`
                     }
                   </td>

@@ -114,6 +114,10 @@ export interface RenderedMessage {
 export interface CampaignProgressEvent {
   campaignId: number;
   status: CampaignStatus;
+  /** Absent from older servers' events. */
+  startedAt?: string | null;
+  completedAt?: string | null;
+  stopReason?: string | null;
   stats: CampaignStats;
 }
 

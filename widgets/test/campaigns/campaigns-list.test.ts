@@ -22,7 +22,7 @@ describe('<wa-campaign-composer> list', function () {
       'Sending',
       'spring_sale marketing · en_US',
       'Segment: VIPs in Berlin',
-      '39% of 1,000',
+      '39% of 980',
       'Sent 380 Delivered 300 Read 120 Failed 8',
     ]);
     expect(first[6]).to.match(/^Started .+ Created .+/);

@@ -446,14 +446,14 @@ export class CampaignsService {
   // ---- preview and render -------------------------------------------------------------------------
 
   async preview(ctx: TenantContext, input: CampaignInput): Promise<CampaignPreview> {
-    const checked = await this.#check(ctx, input);
+    const checked = await this.#check(ctx, input, true);
     return this.#preview(ctx, input, checked.template);
   }
 
   async previewOf(ctx: TenantContext, id: number): Promise<CampaignPreview> {
     const c = await this.#own(ctx, id);
     const input = this.#inputOf(c);
-    const checked = await this.#check(ctx, input);
+    const checked = await this.#check(ctx, input, true);
     return this.#preview(ctx, input, checked.template);
   }
 
@@ -577,7 +577,14 @@ export class CampaignsService {
         tenantId: c.tenantId,
         topic: 'campaigns',
         type: 'campaign.progress',
-        data: { campaignId: Number(c.id), status: c.status, stats: stats.get(Number(c.id)) },
+        data: {
+          campaignId: Number(c.id),
+          status: c.status,
+          startedAt: iso(c.startedAt),
+          completedAt: iso(c.completedAt),
+          stopReason: c.stopReason ?? null,
+          stats: stats.get(Number(c.id)),
+        },
       });
     }
   }
@@ -726,9 +733,18 @@ export class CampaignsService {
   }
 
   /** Everything a campaign refers to exists in this tenant and fits the template. */
-  async #check(ctx: TenantContext, input: CampaignInput): Promise<{ channel: ChannelInstance; template: MessageTemplate }> {
+  /** `audienceOnly`: the preview counts and prices an audience before any variable is chosen. */
+  async #check(
+    ctx: TenantContext,
+    input: CampaignInput,
+    audienceOnly = false,
+  ): Promise<{ channel: ChannelInstance; template: MessageTemplate }> {
     const channel = await this.#channel(ctx, input.channelId);
     const template = await this.#template(channel, input.template.name, input.template.language);
+    if (audienceOnly) {
+      await this.#checkAudience(ctx, input.audience);
+      return { channel, template };
+    }
     const { header, body } = templateParts(template);
     const v = input.variables ?? {};
     const need = (text: unknown, given: unknown[] | undefined, where: string) => {

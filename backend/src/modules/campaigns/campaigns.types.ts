@@ -146,5 +146,8 @@ export interface RenderedMessage {
 export interface CampaignProgressEvent {
   campaignId: number;
   status: CampaignStatus;
+  startedAt: string | null;
+  completedAt: string | null;
+  stopReason: string | null;
   stats: CampaignStats;
 }
