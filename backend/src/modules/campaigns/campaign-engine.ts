@@ -9,6 +9,7 @@
 // period, while the campaign's webhooks were confirming later sends, does it go out again.
 import crypto from 'node:crypto';
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
 import { dialectOf, sqlDate } from '../../db/sequelize.ts';
@@ -105,14 +106,33 @@ interface Runner {
   done: Promise<void>;
 }
 
+// How late this process's event loop has been lately: a request may sit that long before it is
+// written (and, with a receiver in this same process, before it is read).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
+let recentLagMs = 0;
+let lagReadAt = 0;
+function lagMs(): number {
+  const now = Date.now();
+  if (now - lagReadAt > 1000) {
+    recentLagMs = Math.max(loopDelay.max / 1e6, now - lagReadAt < 2000 ? recentLagMs / 2 : 0);
+    loopDelay.reset();
+    lagReadAt = now;
+  }
+  return recentLagMs;
+}
+/** The least time a request is assumed to take to reach WhatsApp (plus any recent loop lag). */
+const ARRIVAL_SLACK_MS = 30;
+
 /**
- * Never more than `limit` messages reach WhatsApp in any one-second window. A request leaves when the
- * event loop gets to it and reaches the server some time before its answer comes back, so departure
- * times prove nothing: the n-th send may leave only a second after the answer to the (n − limit)-th
- * came back. Its arrival is then at least a second after that one's, whatever the delays.
+ * Never more than `limit` messages reach WhatsApp in any one-second window. A request reaches the
+ * server some time after it leaves and before its answer comes back; it counts as arrived at the
+ * earlier of its answer and its departure plus the slack (30 ms, or more while this process's event
+ * loop lags — a stall is exactly when requests crowd together). The n-th send leaves only a window's
+ * length after the (n − limit)-th arrived.
  */
 class SendWindow {
-  #sends: { answeredAt: number | null }[] = [];
+  #sends: { leftAt: number; answeredAt: number | null }[] = [];
   #limit: number;
   constructor(limit: number) {
     this.#limit = Math.max(1, Math.floor(limit));
@@ -124,11 +144,12 @@ class SendWindow {
   take(now: number): number | { answered: () => void } {
     if (this.#sends.length > this.#limit) this.#sends.splice(0, this.#sends.length - this.#limit);
     if (this.#sends.length === this.#limit) {
-      const oldest = this.#sends[0].answeredAt;
-      if (oldest === null) return 2;
-      if (oldest + WINDOW_MS > now) return oldest + WINDOW_MS - now;
+      const oldest = this.#sends[0];
+      const assumed = oldest.leftAt + ARRIVAL_SLACK_MS + lagMs();
+      const arrived = oldest.answeredAt === null ? assumed : Math.min(oldest.answeredAt, assumed);
+      if (arrived + WINDOW_MS > now) return Math.max(1, Math.ceil(arrived + WINDOW_MS - now));
     }
-    const entry = { answeredAt: null as number | null };
+    const entry = { leftAt: now, answeredAt: null as number | null };
     this.#sends.push(entry);
     return { answered: () => (entry.answeredAt = Date.now()) };
   }
@@ -193,7 +214,12 @@ export class CampaignEngine {
         for (const id of ids) {
           if (this.#runners.has(id)) continue;
           const runner: Runner = { campaignId: id, stop: false, done: Promise.resolve() };
-          runner.done = this.#run(runner).finally(() => this.#runners.delete(id));
+          runner.done = this.#run(runner)
+            .catch((err: unknown) => {
+              // The next look for running campaigns starts a new runner; nothing claimed is lost.
+              this.#d.logger.error({ err, campaignId: id }, 'campaigns: runner failed; restarting');
+            })
+            .finally(() => this.#runners.delete(id));
           this.#runners.set(id, runner);
         }
       } catch (err) {
@@ -333,6 +359,13 @@ export class CampaignEngine {
     const expired = sqlDate(seq, new Date(now - grace));
     const hard = sqlDate(seq, new Date(now - 2 * grace));
     const confirmed = campaign.confirmedThrough ? sqlDate(seq, campaign.confirmedThrough) : null;
+    // A status that has arrived but is not processed yet (a backlog, or events held by a worker that
+    // died with them) would settle these rows: while the webhook inbox holds any such event, wait.
+    const [backlog] = await seq.query<{ id: number }>(
+      `SELECT id FROM webhook_events WHERE status = 'pending' AND received_at < ? LIMIT 1`,
+      { replacements: [sqlDate(seq, new Date(now - 2000))], type: QueryTypes.SELECT },
+    );
+    if (backlog) return;
     await seq.query(
       `UPDATE campaign_recipients SET state = 'pending', claimed_by = NULL, claimed_until = NULL, next_attempt_at = NULL, updated_at = ?
        WHERE campaign_id = ? AND state = 'sending' AND claimed_until < ?
@@ -489,6 +522,11 @@ export class CampaignEngine {
         ticket = window.take(Date.now());
       }
       const answered = ticket.answered;
+      if (row.attempts > 1 && !(await this.#stillOurs(row))) {
+        // Settled meanwhile (a late status webhook for an earlier attempt): never send it again.
+        answered();
+        continue;
+      }
       const contact = row.contactId === null ? undefined : contacts.get(Number(row.contactId));
       const values = valuesFor(def, variables, contact, row.phone);
       const { components } = buildTemplateComponents(def, { ...values, headerMedia });
@@ -510,6 +548,11 @@ export class CampaignEngine {
       this.#inFlight.add(tracked);
       this.#scheduleFlush();
     }
+  }
+
+  async #stillOurs(row: CampaignRecipientInstance): Promise<boolean> {
+    const now = await this.#d.models.CampaignRecipient.findByPk(row.id, { attributes: ['state', 'claimedBy'] });
+    return now?.state === 'sending' && now.claimedBy === row.claimedBy;
   }
 
   async #statusOf(campaignId: number): Promise<string | null> {
