@@ -92,6 +92,8 @@ export async function benchDatabase(dialect: 'sqlite' | 'mysql'): Promise<BenchD
 export interface BenchServer {
   port: number;
   url: string;
+  /** The server process's pid (for /proc/<pid>/stat CPU time). */
+  pid?: number;
   stop(): Promise<void>;
 }
 
@@ -120,6 +122,7 @@ export async function startServer(db: BenchDatabase, env: Record<string, string>
   return {
     port,
     url,
+    pid: child.pid,
     async stop() {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
