@@ -306,6 +306,8 @@ export class SimState {
       this.conversations,
     ])
       m.clear();
+    this.#byId.clear();
+    this.#indexedSize = -1;
     this.sendFailures.length = 0;
   }
 
@@ -320,8 +322,22 @@ export class SimState {
   findCustomer(idOrWaId: string): SimCustomer | undefined {
     const direct = this.customers.get(idOrWaId);
     if (direct) return direct;
-    for (const c of this.customers.values()) if (c.userId === idOrWaId || c.waId === idOrWaId) return c;
-    return undefined;
+    // Every wa_id and BSUID, indexed (a campaign meets 100,000 new numbers; scanning for each is
+    // quadratic). Rebuilt when customers were added or removed behind ensureCustomer's back.
+    if (this.#indexedSize !== this.customers.size) {
+      this.#byId.clear();
+      for (const c of this.customers.values()) this.#index(c);
+      this.#indexedSize = this.customers.size;
+    }
+    const c = this.#byId.get(idOrWaId);
+    return c && (c.userId === idOrWaId || c.waId === idOrWaId) && this.customers.get(c.key) === c ? c : undefined;
+  }
+
+  readonly #byId = new Map<string, SimCustomer>();
+  #indexedSize = -1;
+  #index(c: SimCustomer): void {
+    if (c.waId) this.#byId.set(c.waId, c);
+    if (c.userId) this.#byId.set(c.userId, c);
   }
 
   /** The customer with this wa_id or BSUID, created on first sight the way WhatsApp knows every user. */
@@ -332,6 +348,7 @@ export class SimState {
       if (input.name) existing.name = input.name;
       if (input.userId && !existing.userId) existing.userId = input.userId;
       if (input.waId && !existing.waId) existing.waId = input.waId;
+      this.#index(existing);
       return existing;
     }
     const key = input.waId || input.userId;
@@ -349,6 +366,10 @@ export class SimState {
       unreachable: false,
     };
     this.customers.set(key, customer);
+    if (this.#indexedSize === this.customers.size - 1) {
+      this.#index(customer);
+      this.#indexedSize = this.customers.size;
+    }
     return customer;
   }
 
