@@ -10,6 +10,7 @@ import type { Models } from '../../db/models.ts';
 import { dialectOf, sqlDate } from '../../db/sequelize.ts';
 import type { TenantContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
+import { decodeIdCursor as decodeCursor, encodeIdCursor as encodeCursor } from '../../http/id-cursor.ts';
 import type { Logger } from '../../logger.ts';
 import type { EventBus } from '../../realtime/index.ts';
 import type { MessageTemplate } from '../../whatsapp/index.ts';
@@ -19,7 +20,7 @@ import type { ChannelInstance } from '../channels/channel.model.ts';
 import type { ChannelsService } from '../channels/channels.service.ts';
 import type { MediaService } from '../media/media.service.ts';
 import { normalisePhone } from '../contacts/phone.ts';
-import type { SegmentsService } from '../contacts/segments.service.ts';
+import { csvSafe, type SegmentsService } from '../contacts/segments.service.ts';
 import type { CompiledSql } from '../contacts/segments-sql.ts';
 import type { SegmentDefinition } from '../contacts/segments.schemas.ts';
 import type { CampaignInstance, CampaignRecipientAttrs, CampaignStatus, RecipientState, SkipReason } from './campaigns.models.ts';
@@ -93,25 +94,11 @@ const CHUNK = 5000;
 const EXPORT_BATCH = 1000;
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
-const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = Number(text);
-  if (!/^[1-9][0-9]{0,17}$/.test(text) || !Number.isSafeInteger(id)) {
-    throw new AppError(400, 'invalid_cursor', 'This cursor is not valid; start again from the first page.');
-  }
-  return id;
-}
 const marks = (n: number) => new Array(n).fill('?').join(', ');
 function chunks<T>(list: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
   return out;
-}
-/** A CSV cell a spreadsheet would run as a formula gets a leading quote. */
-function safeCell(value: string | null): string | null {
-  if (value === null) return null;
-  return /^[=+\-@\t\r]/.test(value) && !/^[+-]?\d+(\.\d+)?$/.test(value) ? `'${value}` : value;
 }
 
 export class CampaignsService {
@@ -216,7 +203,7 @@ export class CampaignsService {
           iso(r.repliedAt),
           iso(r.failedAt),
           r.errorCode,
-          safeCell(r.errorReason),
+          r.errorReason === null ? null : csvSafe(r.errorReason),
           r.priceMicros === null ? null : (r.priceMicros / 1_000_000).toFixed(6),
         ]);
         if (!ok) await once(csv, 'drain');

@@ -10,6 +10,7 @@ import { dialectOf } from '../../db/sequelize.ts';
 import type { Logger } from '../../logger.ts';
 import type { TenantContext } from '../../http/context.ts';
 import { AppError, notFound } from '../../http/errors.ts';
+import { decodeIdCursor as decodeCursor, encodeIdCursor as encodeCursor } from '../../http/id-cursor.ts';
 import type { AuditAction, AuditService } from '../audit/index.ts';
 import type { ContactInstance, SegmentInstance } from './contacts.models.ts';
 import { serializeContacts, type Contact } from './contacts.serialize.ts';
@@ -40,16 +41,6 @@ export interface Selection {
 
 const EXPORT_BATCH = 1000;
 const BASE_COLUMNS = ['phone', 'name', 'email', 'tags', 'consent', 'source', 'created_at', 'last_seen_at'];
-
-const encodeCursor = (id: number) => Buffer.from(String(id)).toString('base64url');
-function decodeCursor(cursor: string): number {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const id = Number(text);
-  if (!/^[1-9][0-9]{0,17}$/.test(text) || !Number.isSafeInteger(id)) {
-    throw new AppError(400, 'invalid_cursor', 'This cursor is not valid; start again from the first page.');
-  }
-  return id;
-}
 
 /**
  * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) as a formula;
