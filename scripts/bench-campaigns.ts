@@ -237,6 +237,13 @@ try {
     const cpuAfter = cpuMs(server.pid);
     const msgs = [...sim.state.outbound.values()].filter((m) => m.phoneNumberId === phoneNumberId);
     const times = msgs.map((m) => m.createdAt).sort((x, y) => x - y);
+    // Accepted per second from the first acceptance (to stderr: where the rate dipped, if it did).
+    const perSecond: number[] = [];
+    for (const t of times) {
+      const k = Math.floor((t - times[0]) / 1000);
+      perSecond[k] = (perSecond[k] ?? 0) + 1;
+    }
+    log(`bench: ${label}: accepted per second: ${Array.from(perSecond, (n) => n ?? 0).join(' ')}`);
     const perCustomer = new Map<string, number>();
     for (const m of msgs) perCustomer.set(m.customerKey, (perCustomer.get(m.customerKey) ?? 0) + 1);
     let twice = 0;

@@ -29,7 +29,7 @@ const EnvSchema = z.object({
   JOBS_ENABLED: bool.default(true),
   JOBS_POLL_MS: z.coerce.number().int().positive().default(1000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10000),
-  CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  CAMPAIGN_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(250),
   CAMPAIGN_CLAIM_TTL_MS: z.coerce.number().int().min(1000).default(60_000),
   CAMPAIGN_UNKNOWN_GRACE_MS: z.coerce.number().int().min(0).default(120_000),
   CAMPAIGN_POLL_MS: z.coerce.number().int().positive().default(250),

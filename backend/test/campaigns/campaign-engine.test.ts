@@ -395,6 +395,12 @@ describe('campaign engine', function () {
       expect(rs.some((r) => r.attempts > 1)).to.equal(true);
       const s = await stats(c.id);
       expect(s).to.include({ failed: 0, sent: 6 });
+      // The three refusals answered the same burst: the number slowed down once, to four fifths.
+      const [pacer] = await tp.platform.sequelize.query<{ slow_factor: number }>(
+        'SELECT slow_factor FROM campaign_pacers WHERE channel_id = ?',
+        { replacements: [n.channelId], type: QueryTypes.SELECT },
+      );
+      expect(Number(pacer.slow_factor)).to.be.closeTo(0.8, 0.001);
     });
 
     it('131056 (pair rate) is retried no sooner than 6 seconds later', async () => {

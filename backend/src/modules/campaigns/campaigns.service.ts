@@ -91,6 +91,12 @@ const ACTIONS = {
 
 const FINAL: CampaignStatus[] = ['completed', 'cancelled'];
 const CHUNK = 5000;
+/**
+ * While a large campaign runs, its live pushes reuse the reasons and the per-minute timeline this
+ * long (the counts are always fresh): three scans of its recipients a second add up at 100,000.
+ */
+const LIVE_DETAILS_MS = 5000;
+const LIVE_DETAILS_FROM = 10_000;
 const EXPORT_BATCH = 1000;
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null);
@@ -103,6 +109,10 @@ function chunks<T>(list: T[], size: number): T[][] {
 
 export class CampaignsService {
   readonly #d: CampaignsDeps;
+  readonly #liveDetails = new Map<
+    number,
+    { at: number; details: Pick<CampaignStats, 'failedByReason' | 'skippedByReason' | 'timeline'> }
+  >();
 
   constructor(deps: CampaignsDeps) {
     this.#d = deps;
@@ -558,7 +568,7 @@ export class CampaignsService {
   async publish(ids: number[]): Promise<void> {
     if (ids.length === 0) return;
     const rows = await this.#d.models.Campaign.findAll({ where: { id: ids } });
-    const stats = await this.#statsOf(rows, true);
+    const stats = await this.#statsOf(rows, true, true);
     for (const c of rows) {
       await this.#d.bus.publish({
         tenantId: c.tenantId,
@@ -576,7 +586,7 @@ export class CampaignsService {
     }
   }
 
-  async #statsOf(campaigns: CampaignInstance[], full: boolean): Promise<Map<number, CampaignStats>> {
+  async #statsOf(campaigns: CampaignInstance[], full: boolean, live = false): Promise<Map<number, CampaignStats>> {
     const out = new Map<number, CampaignStats>();
     if (campaigns.length === 0) return out;
     const seq = this.#d.sequelize;
@@ -629,6 +639,12 @@ export class CampaignsService {
     if (!full) return out;
     for (const c of campaigns) {
       const s = out.get(Number(c.id))!;
+      const cached = this.#liveDetails.get(Number(c.id));
+      const reuse = live && c.status === 'running' && s.total >= LIVE_DETAILS_FROM;
+      if (reuse && cached && Date.now() - cached.at < LIVE_DETAILS_MS) {
+        Object.assign(s, cached.details);
+        continue;
+      }
       const [failed, skipped, timeline] = await Promise.all([
         seq.query<{ error_code: number | null; error_reason: string | null; n: number | string }>(
           `SELECT error_code, error_reason, COUNT(*) AS n FROM campaign_recipients
@@ -648,6 +664,12 @@ export class CampaignsService {
       }));
       s.skippedByReason = skipped.map((k) => ({ reason: k.skip_reason, count: Number(k.n) }));
       s.timeline = timeline;
+      if (reuse) {
+        this.#liveDetails.set(Number(c.id), {
+          at: Date.now(),
+          details: { failedByReason: s.failedByReason, skippedByReason: s.skippedByReason, timeline },
+        });
+      } else this.#liveDetails.delete(Number(c.id));
     }
     return out;
   }
