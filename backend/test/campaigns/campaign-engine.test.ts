@@ -255,6 +255,32 @@ describe('campaign engine', function () {
     expect(replied.read).to.equal(30);
     const r3 = (await recipients(c.id)).find((r) => r.contactId === named[3].id);
     expect(r3.repliedAt).to.be.a('string');
+
+    // The agent sees what the customer answered: the campaign message joined the thread before the reply.
+    const [conv] = await tp.platform.sequelize.query<{ id: number }>(
+      'SELECT id FROM conversations WHERE contact_id = ? AND channel_id = ?',
+      { replacements: [named[3].id, n.channelId], type: QueryTypes.SELECT },
+    );
+    expect(conv, 'the reply opened a conversation').to.not.equal(undefined);
+    const thread = await waitFor(
+      async () => {
+        const res = await mgr().get(`/api/v1/conversations/${conv.id}/messages`);
+        return res.status === 200 && res.body.items.length >= 2 ? res : null;
+      },
+      10_000,
+      'the thread',
+    );
+    const items = [...thread.body.items].sort((x: any, y: any) => x.occurredAt.localeCompare(y.occurredAt));
+    expect(items.map((m: any) => m.direction)).to.deep.equal(['out', 'in']);
+    expect(items[0]).to.deep.include({ type: 'template', status: 'read', wamid: r3.wamid, campaign: { id: c.id, name: c.name } });
+    expect(items[0].text).to.equal(`Hi ${named[3].name}, this week only: 20% off.`);
+    expect(items[1]).to.deep.include({ text: 'Yes please!', campaign: null });
+    // Nobody else's conversation got a campaign message.
+    const [{ n: inThreads }] = await tp.platform.sequelize.query<{ n: number }>(
+      'SELECT COUNT(*) AS n FROM wa_messages WHERE biz_opaque_callback_data LIKE ?',
+      { replacements: [`campaign:${c.id}:%`], type: QueryTypes.SELECT },
+    );
+    expect(Number(inThreads)).to.equal(1);
   });
 
   it('leaves out opted-out contacts, even when targeted by id, and skips one who opts out after launch', async () => {

@@ -302,9 +302,11 @@ export class WaInboxThread extends InboxPart {
                 ${icons.lock} Private note${m.sender?.name ? ` · ${m.sender.name}` : ''}
                 <span class="muted">· Only your team sees this</span>
               </div>`
-            : out && m.sender?.name
-              ? html`<div class="sender">${m.sender.name}</div>`
-              : nothing
+            : out && m.campaign
+              ? html`<div class="sender">Campaign · ${m.campaign.name}</div>`
+              : out && m.sender?.name
+                ? html`<div class="sender">${m.sender.name}</div>`
+                : nothing
         }
         ${
           m.replyTo

@@ -60,6 +60,8 @@ export interface Message {
   replyTo?: { id: number | null; wamid: string | null; text: string | null } | null;
   media?: Media | null;
   clientRef?: string | null;
+  /** The campaign it went out in (it joins the thread when the customer replies). */
+  campaign?: { id: number; name: string } | null;
   /** Client-side only: an optimistic message not confirmed by the server yet. */
   local?: { state: 'sending' | 'failed' | 'held'; error?: string; payload: Record<string, unknown>; previewUrl?: string };
 }

@@ -354,6 +354,32 @@ describe('campaigns in the console, against the real product', function () {
     ]);
   });
 
+  it('puts the campaign message in the inbox thread when the customer replies', async () => {
+    const sim = p.platform.simulator!.control;
+    const olivia = PEOPLE[0];
+    sim.customerSays({ phoneNumberId, from: digits(olivia.phone), type: 'text', text: 'Thanks! Can I change the address?' });
+    await page.goto(`${p.url}/app/inbox`);
+    const inbox = page.locator('wa-inbox');
+    // (The list names her as WhatsApp does, by her profile name.)
+    const row = inbox.locator('wa-inbox-list button.conv', { hasText: 'Thanks! Can I change the address?' });
+    await row.waitFor({ timeout: SLOW });
+    await row.click();
+    const thread = inbox.locator('wa-inbox-thread');
+    await thread.getByText('Thanks! Can I change the address?').waitFor({ timeout: SLOW });
+    // What she answered: the campaign's message, with her first name, labelled with the campaign, just before.
+    const sentOne = thread.locator('li.msg.out[data-type="template"]');
+    await sentOne.waitFor({ timeout: SLOW });
+    const said = (await sentOne.textContent())!.replace(/\s+/g, ' ');
+    expect(said).to.contain(`Campaign · ${CAMPAIGN}`).and.contain(`Hi ${olivia.first}, your order ${ORDER} has shipped.`);
+    const order = await thread.locator('li.msg').evaluateAll((els) => els.map((e) => e.className.includes('out')));
+    expect(order).to.deep.equal([true, false]);
+    await shot(page, '8-reply-in-inbox');
+    // Back in its report, the reply counts.
+    await page.goto(`${p.url}/app/campaigns`);
+    await composer().getByRole('button', { name: CAMPAIGN }).click();
+    await report().locator('dl.counters > div[data-counter="replied"] dd', { hasText: '1' }).waitFor({ timeout: SLOW });
+  });
+
   it('shows the campaign in the list, and gives an agent no Campaigns page', async () => {
     await report().getByRole('button', { name: '← All campaigns' }).click();
     const row = composer().locator('table.campaigns tbody tr', { hasText: CAMPAIGN });

@@ -638,6 +638,7 @@ export function richThread(): Msg[] {
       text: 'Hi Maria, your order 1042 has shipped and arrives Friday.',
       status: 'delivered',
       content: { type: 'template', template: { name: 'order_update', language: { code: 'en_US' } } },
+      campaign: { id: 7, name: 'Shipping updates' },
     }),
     message(13, at(60 * 24 + 25), {
       direction: 'out',

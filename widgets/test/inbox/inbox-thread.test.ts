@@ -114,9 +114,10 @@ describe('<wa-inbox> thread', function () {
     expect((await note.textContent())!.replace(/\s+/g, ' '))
       .to.contain('Private note · Alex Rivera')
       .and.contain('Only your team sees this');
-    expect((await thread.locator('li[data-type="template"]').textContent())!.replace(/\s+/g, ' ')).to.contain(
-      'Template · order_update',
-    );
+    // A campaign message that joined the thread when the customer replied says which campaign.
+    expect((await thread.locator('li[data-type="template"]').textContent())!.replace(/\s+/g, ' '))
+      .to.contain('Template · order_update')
+      .and.contain('Campaign · Shipping updates');
     expect(await thread.locator('li.msg', { hasText: 'Yes please' }).locator('.quote').textContent()).to.contain(
       'Would you like a refund or a replacement?',
     );

@@ -9,7 +9,7 @@
 // period, while the campaign's webhooks were confirming later sends, does it go out again.
 import crypto from 'node:crypto';
 import os from 'node:os';
-import { Op, QueryTypes, type Sequelize, type Transaction } from 'sequelize';
+import { Op, QueryTypes, type QueryOptions, type Sequelize, type Transaction } from 'sequelize';
 import type { Models } from '../../db/models.ts';
 import { dialectOf, sqlDate } from '../../db/sequelize.ts';
 import type { Logger } from '../../logger.ts';
@@ -74,6 +74,17 @@ interface Outcome {
   unknown: number[];
 }
 const emptyOutcome = (): Outcome => ({ sent: [], retry: [], deferred: [], failed: [], skipped: [], release: [], unknown: [] });
+
+interface RepliedRow {
+  id: number;
+  campaign_id: number;
+  contact_id: number;
+  phone: string;
+  wamid: string | null;
+  state: string;
+  sent_at: string | Date;
+  channel_id: number;
+}
 
 interface RecipientContact {
   name: string | null;
@@ -463,7 +474,13 @@ export class CampaignEngine {
     rate: number,
     rows: CampaignRecipientInstance[],
   ): Promise<Prepared> {
-    const contacts = await this.#contactsOf(rows);
+    const contacts = await this.#contactsOf(
+      campaign.tenantId,
+      rows
+        .map((r) => r.contactId)
+        .filter((x): x is number => x !== null)
+        .map(Number),
+    );
     const quiet = parseQuiet(campaign.quietHours);
     const now = new Date();
     const due: CampaignRecipientInstance[] = [];
@@ -680,23 +697,19 @@ export class CampaignEngine {
     return p;
   }
 
-  async #contactsOf(rows: CampaignRecipientInstance[]): Promise<Map<number, RecipientContact>> {
+  async #contactsOf(tenantId: number, contactIds: number[], transaction?: Transaction): Promise<Map<number, RecipientContact>> {
     const M = this.#d.models;
-    const ids = [
-      ...new Set(
-        rows
-          .map((r) => r.contactId)
-          .filter((x): x is number => x !== null)
-          .map(Number),
-      ),
-    ];
+    const ids = [...new Set(contactIds)];
     const out = new Map<number, RecipientContact>();
     if (ids.length === 0) return out;
-    const tenantId = rows[0].tenantId;
     const [contacts, values, defs] = await Promise.all([
-      M.Contact.findAll({ where: { id: ids }, attributes: ['id', 'name', 'email', 'phone', 'consentState'] }),
-      M.ContactAttributeValue.findAll({ where: { contactId: ids } }),
-      M.ContactAttribute.findAll({ where: { tenantId }, attributes: ['id', 'key', 'type'] }),
+      M.Contact.findAll({
+        where: { id: ids, tenantId },
+        attributes: ['id', 'name', 'email', 'phone', 'consentState'],
+        transaction,
+      }),
+      M.ContactAttributeValue.findAll({ where: { contactId: ids }, transaction }),
+      M.ContactAttribute.findAll({ where: { tenantId }, attributes: ['id', 'key', 'type'], transaction }),
     ]);
     const defById = new Map(defs.map((d) => [d.id, d]));
     for (const c of contacts) {
@@ -921,7 +934,11 @@ export class CampaignEngine {
     transaction.afterCommit(() => this.requestProgress(campaigns));
   }
 
-  /** Inbound messages: a reply within 72 hours of a campaign message counts as a reply to it. */
+  /**
+   * Inbound messages: a reply within 72 hours of a campaign message counts as a reply to it, and the
+   * campaign message joins the customer's conversation (on the same number) just before the reply,
+   * so the agent sees what the customer is answering. Campaign sends are not inbox messages until then.
+   */
   async recordReplies(
     fresh: { tenantId: number; conversationId: number | null; occurredAt: Date }[],
     transaction: Transaction,
@@ -929,14 +946,17 @@ export class CampaignEngine {
     const convIds = [...new Set(fresh.map((m) => m.conversationId).filter((x): x is number => x !== null))];
     if (convIds.length === 0) return;
     const convs = await this.#d.models.Conversation.findAll({
-      attributes: ['id', 'tenantId', 'contactId'],
+      attributes: ['id', 'tenantId', 'channelId', 'contactId'],
       where: { id: convIds },
       transaction,
     });
     const byTenant = new Map<number, number[]>();
+    /** The conversation of each contact on each number: `${channelId}:${contactId}`. */
+    const threadOf = new Map<string, number>();
     for (const c of convs) {
       if (c.contactId === null) continue;
       byTenant.set(c.tenantId, [...(byTenant.get(c.tenantId) ?? []), Number(c.contactId)]);
+      threadOf.set(`${c.channelId}:${Number(c.contactId)}`, Number(c.id));
     }
     if (byTenant.size === 0) return;
     const seq = this.#d.sequelize;
@@ -944,10 +964,11 @@ export class CampaignEngine {
     const since = sqlDate(seq, new Date(now.getTime() - 72 * 3600_000));
     const touched: number[] = [];
     for (const [tenantId, contactIds] of byTenant) {
-      const rows = await seq.query<{ id: number; campaign_id: number }>(
-        `SELECT id, campaign_id FROM campaign_recipients
-         WHERE tenant_id = ? AND contact_id IN (${marks(contactIds.length)}) AND sent_at >= ? AND replied_at IS NULL
-           AND state IN ('sent', 'delivered', 'read')`,
+      const rows = await seq.query<RepliedRow>(
+        `SELECT r.id, r.campaign_id, r.contact_id, r.phone, r.wamid, r.state, r.sent_at, c.channel_id
+         FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+         WHERE r.tenant_id = ? AND r.contact_id IN (${marks(contactIds.length)}) AND r.sent_at >= ? AND r.replied_at IS NULL
+           AND r.state IN ('sent', 'delivered', 'read')`,
         { replacements: [tenantId, ...contactIds, since], type: QueryTypes.SELECT, transaction },
       );
       if (rows.length === 0) continue;
@@ -957,8 +978,71 @@ export class CampaignEngine {
         transaction,
       });
       touched.push(...rows.map((r) => Number(r.campaign_id)));
+      await this.#joinThreads(tenantId, rows, threadOf, transaction);
     }
     if (touched.length) transaction.afterCommit(() => this.requestProgress([...new Set(touched)]));
+  }
+
+  /** Puts each replied-to campaign message into the customer's conversation on the campaign's number. */
+  async #joinThreads(tenantId: number, rows: RepliedRow[], threadOf: Map<string, number>, transaction: Transaction) {
+    const placed = rows
+      .map((r) => ({ r, conversationId: threadOf.get(`${Number(r.channel_id)}:${Number(r.contact_id)}`) }))
+      .filter((x): x is { r: RepliedRow; conversationId: number } => x.conversationId !== undefined && x.r.wamid !== null);
+    if (placed.length === 0) return;
+    const M = this.#d.models;
+    const campaignIds = [...new Set(placed.map((x) => Number(x.r.campaign_id)))];
+    const contactIds = [...new Set(placed.map((x) => Number(x.r.contact_id)))];
+    const [campaigns, contacts] = await Promise.all([
+      M.Campaign.findAll({ where: { id: campaignIds, tenantId }, transaction }),
+      this.#contactsOf(tenantId, contactIds, transaction),
+    ]);
+    const campaignById = new Map(campaigns.map((c) => [Number(c.id), c]));
+    const stamp = sqlDate(this.#d.sequelize, new Date());
+    const values = placed.flatMap(({ r, conversationId }) => {
+      const campaign = campaignById.get(Number(r.campaign_id));
+      if (!campaign) return [];
+      // The words as they read with the contact's fields now (what went out is not stored per recipient).
+      const def = JSON.parse(campaign.templateSnapshot) as MessageTemplate;
+      const filled = valuesFor(
+        def,
+        JSON.parse(campaign.variables) as CampaignVariables,
+        contacts.get(Number(r.contact_id)),
+        r.phone,
+      );
+      const { components, bodyText } = buildTemplateComponents(def, { ...filled, headerMedia: null });
+      const sentAt = r.sent_at instanceof Date ? r.sent_at : dateOfSql(String(r.sent_at));
+      const at = sqlDate(this.#d.sequelize, Number.isNaN(sentAt.getTime()) ? new Date() : sentAt);
+      return [
+        {
+          tenant_id: tenantId,
+          channel_id: Number(r.channel_id),
+          conversation_id: conversationId,
+          wamid: r.wamid,
+          direction: 'out',
+          type: 'template',
+          payload: JSON.stringify({
+            type: 'template',
+            template: {
+              name: campaign.templateName,
+              language: { code: campaign.templateLanguage },
+              ...(components.length ? { components } : {}),
+            },
+          }),
+          body_text: bodyText ?? `[${campaign.templateName}]`,
+          status: r.state,
+          status_at: at,
+          biz_opaque_callback_data: opaqueFor(Number(campaign.id), Number(r.id)),
+          occurred_at: at,
+          is_note: false,
+          created_at: stamp,
+          updated_at: stamp,
+        },
+      ];
+    });
+    if (values.length === 0) return;
+    // A replay of the same reply finds the message there already (unique on number and wamid).
+    const options = { ignoreDuplicates: true, transaction } as QueryOptions;
+    await this.#d.sequelize.getQueryInterface().bulkInsert('wa_messages', values, options);
   }
 
   // ---- progress ------------------------------------------------------------------------------------

@@ -176,6 +176,10 @@ export const MessageSchema = z.object({
     })
     .nullable(),
   clientRef: z.string().nullable(),
+  campaign: z
+    .object({ id: z.number().int(), name: z.string() })
+    .nullable()
+    .describe('The campaign this message went out in; it joins the thread when the customer replies.'),
 });
 
 export const TemplateSchema = z.object({

@@ -6,6 +6,7 @@ import type { Models } from '../../db/models.ts';
 import type { WaMessageInstance } from '../channels/wa-message.model.ts';
 import { describeFailure, parseMedia, textOf } from './message-content.ts';
 import { previewOf } from './conversations.ts';
+import { parseCampaignOpaque } from '../channels/webhook-processor.ts';
 
 /** Outbound rows wait for their WhatsApp id under a local placeholder; notes never get one. */
 export const LOCAL_WAMID = /^(local|note):/;
@@ -37,7 +38,12 @@ export async function serializeMessages(models: Models, rows: WaMessageInstance[
   const tenantId = rows[0].tenantId;
   const senderIds = [...new Set(rows.map((m) => m.senderUserId).filter((v): v is number => v !== null))];
   const quotedWamids = [...new Set(rows.map((m) => m.replyToWamid).filter((v): v is string => Boolean(v)))];
-  const [senders, quoted] = await Promise.all([
+  const campaignIds = [
+    ...new Set(
+      rows.map((m) => parseCampaignOpaque(m.bizOpaqueCallbackData)?.campaignId).filter((v): v is number => v !== undefined),
+    ),
+  ];
+  const [senders, quoted, campaigns] = await Promise.all([
     senderIds.length
       ? models.User.findAll({ where: { id: { [Op.in]: senderIds } }, attributes: ['id', 'name', 'email'] })
       : Promise.resolve([]),
@@ -47,7 +53,11 @@ export async function serializeMessages(models: Models, rows: WaMessageInstance[
           attributes: ['id', 'channelId', 'wamid', 'type', 'payload', 'bodyText'],
         })
       : Promise.resolve([]),
+    campaignIds.length
+      ? models.Campaign.findAll({ where: { tenantId, id: { [Op.in]: campaignIds } }, attributes: ['id', 'name'] })
+      : Promise.resolve([]),
   ]);
+  const campaignById = new Map(campaigns.map((c) => [Number(c.id), { id: Number(c.id), name: c.name }]));
   const senderById = new Map(senders.map((u) => [u.id, { id: u.id, name: u.name || u.email }]));
   const quotedByKey = new Map(quoted.map((q) => [`${q.channelId}:${q.wamid}`, q]));
 
@@ -56,6 +66,7 @@ export async function serializeMessages(models: Models, rows: WaMessageInstance[
     const media = parseMedia(m.media);
     const q = m.replyToWamid ? quotedByKey.get(`${m.channelId}:${m.replyToWamid}`) : undefined;
     const failed = m.status === 'failed' || m.errorCode !== null;
+    const campaignId = parseCampaignOpaque(m.bizOpaqueCallbackData)?.campaignId;
     return {
       id: Number(m.id),
       wamid: publicWamid(m.wamid),
@@ -88,6 +99,8 @@ export async function serializeMessages(models: Models, rows: WaMessageInstance[
           }
         : null,
       clientRef: m.clientRef,
+      /** The campaign this message went out in (it joined the thread when the customer replied). */
+      campaign: campaignId !== undefined ? (campaignById.get(campaignId) ?? null) : null,
     };
   });
 }
