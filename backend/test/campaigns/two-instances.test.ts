@@ -6,6 +6,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { expect } from 'chai';
+import { QueryTypes } from 'sequelize';
 import { createSimulator, type Simulator } from '../../src/whatsapp/simulator/index.ts';
 import type { SimCustomer } from '../../src/whatsapp/simulator/state.ts';
 import { freshDatabase, TEST_DIALECT, type FreshDatabase } from '../helpers/db.ts';
@@ -198,6 +199,12 @@ describe('campaigns: two instances share one campaign', function () {
     const stats = await manager.get(`/api/v1/campaigns/${id}/stats`);
     expect(stats.status, stats.text).to.equal(200);
     expect(stats.body.sent).to.equal(RECIPIENTS);
+    // Each saw the other reserving slots on the number, and so gave up slots it missed rather than catch up.
+    const [pacer] = await a.platform.sequelize.query<{ shared_until_ms: number | string }>(
+      'SELECT shared_until_ms FROM campaign_pacers WHERE channel_id = ?',
+      { replacements: [ch.body.id], type: QueryTypes.SELECT },
+    );
+    expect(Number(pacer.shared_until_ms)).to.be.above(t0);
     expect(stats.body.failed).to.equal(0);
   });
 });

@@ -82,6 +82,31 @@ describe('conversations', function () {
     expect(read.body.unreadCount).to.equal(0);
   });
 
+  it('names the customer as the CRM does once the business has named the contact, with the WhatsApp name beside it', async () => {
+    // She calls herself "Sheena N." on WhatsApp.
+    const text = { ...INBOUND_MESSAGES.text, from: '447700900031', id: 'wamid.c31-1', text: { body: 'Do you ship to Leeds?' } };
+    const sent = JSON.parse(envelope(PN_A, { messages: [text] }));
+    sent.entry[0].changes[0].value.contacts = [{ profile: { name: 'Sheena N.' }, wa_id: '447700900031' }];
+    await post(JSON.stringify(sent));
+    await drained();
+    const find = async () =>
+      (await a.users.agent.client.get('/api/v1/conversations')).body.items.find(
+        (c: { customer: { waId: string } }) => c.customer.waId === '447700900031',
+      );
+    const before = await find();
+    expect(before.customer).to.include({ name: 'Sheena N.', profileName: 'Sheena N.' });
+    const row = await tp.platform.models.Conversation.findByPk(before.id);
+    const renamed = await a.users.manager.client.patch(`/api/v1/contacts/${row!.contactId}`, { name: 'Sheena (wholesale)' });
+    expect(renamed.status, renamed.text).to.equal(200);
+    const after = await find();
+    expect(after.customer).to.include({ name: 'Sheena (wholesale)', profileName: 'Sheena N.' });
+    const one = await a.users.agent.client.get(`/api/v1/conversations/${before.id}`);
+    expect(one.body.customer.name).to.equal('Sheena (wholesale)');
+    // Another workspace's contact of the same name changes nothing here, and B never sees A's customer.
+    const theirs = await b.users.agent.client.get('/api/v1/conversations');
+    expect(theirs.body.items.map((c: { customer: { name: string } }) => c.customer.name)).to.not.include('Sheena (wholesale)');
+  });
+
   it('does not count a replayed webhook twice', async () => {
     const body = envelope(PN_A, { messages: [{ ...INBOUND_MESSAGES.text, from: '447700900002', id: 'wamid.c2-1' }] });
     for (let i = 0; i < 3; i++) await post(body);

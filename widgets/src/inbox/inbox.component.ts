@@ -1331,6 +1331,11 @@ export class WaInbox extends WaElement {
           <h3 class="title" tabindex="-1">${name}</h3>
           <span class="sub">
             ${conv.customer.name && conv.customer.waId ? html`<span>${phone(conv.customer.waId)}</span>` : nothing}
+            ${
+              conv.customer.profileName && conv.customer.profileName !== conv.customer.name
+                ? html`<span class="profile-name" title="Their name on WhatsApp">~${conv.customer.profileName}</span>`
+                : nothing
+            }
             <span class="win ${open ? (left < 2 * 3600_000 ? 'closing' : 'open') : 'closed'}"
               >${open ? (conv.window.expiresAt ? `Window open · ${duration(left)} left` : 'Window open') : 'Window closed'}</span
             >

@@ -19,7 +19,8 @@ export interface Label {
 export interface Conversation {
   id: number;
   channelId: number;
-  customer: { waId: string | null; userId: string | null; name: string | null };
+  /** `name` is the contact's CRM name, else the WhatsApp profile name (`profileName`). */
+  customer: { waId: string | null; userId: string | null; name: string | null; profileName?: string | null };
   status: ConversationStatus;
   priority?: Priority;
   assignee?: Ref | null;

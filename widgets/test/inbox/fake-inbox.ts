@@ -43,7 +43,7 @@ export const ALEX = { id: 8, name: 'Alex Rivera' };
 export interface Conv {
   id: number;
   channelId: number;
-  customer: { waId: string | null; userId: string | null; name: string | null };
+  customer: { waId: string | null; userId: string | null; name: string | null; profileName?: string | null };
   status: string;
   priority: string;
   assignee: { id: number; name: string } | null;
@@ -96,7 +96,8 @@ export function conversation(id: number, over: Partial<Conv> = {}): Conv {
   return {
     id,
     channelId: 1,
-    customer: { waId: `4477009001${String(id).padStart(2, '0')}`, userId: null, name },
+    // The first customer calls herself something else on WhatsApp than the CRM does.
+    customer: { waId: `4477009001${String(id).padStart(2, '0')}`, userId: null, name, profileName: id === 1 ? 'Mari G.' : name },
     status: 'open',
     priority: id === 2 ? 'urgent' : id === 4 ? 'high' : 'none',
     assignee: id % 3 === 0 ? ALEX : id % 3 === 1 ? ME : null,

@@ -54,6 +54,10 @@ describe('<wa-inbox> thread', function () {
     await inbox.locator('wa-inbox-list button.conv').first().click();
     const thread = inbox.locator('wa-inbox-thread');
     await thread.getByText('Yes please, thank you!').waitFor();
+    // The header names her as the CRM does, with her WhatsApp name beside it.
+    const head = inbox.locator('.thread-head');
+    expect(await head.locator('h3').textContent()).to.equal('Maria Garcia');
+    expect(await head.locator('.profile-name').textContent()).to.equal('~Mari G.');
 
     // Image: fetched with the bearer token as a blob, shown from an object URL.
     await thread.locator('li[data-type="image"]').first().scrollIntoViewIfNeeded();

@@ -35,6 +35,15 @@ const SLOW_FACTOR = 0.8;
 const SLOWEST = 0.1;
 const SLOW_FOR_MS = 5000;
 const MAX_IN_FLIGHT = 256;
+/** Another worker reserved slots on the number this recently: the number is shared for a while. */
+const SHARED_SEEN_MS = 5000;
+const SHARED_FOR_MS = 10_000;
+/**
+ * On a shared number a send goes out at most this late after its slot, or the slot is given up: a
+ * late worker that caught up would crowd its sends into the next worker's. Together with the pacer's
+ * 1 % margin (10 ms a second) this keeps every one-second window within the rate.
+ */
+const SHARED_LATE_MS = 5;
 const FLUSH_EVERY_MS = 200;
 const PROGRESS_EVERY_MS = 1000;
 const RATES: Record<string, number> = { STANDARD: 80, HIGH: 1000, NOT_APPLICABLE: 80 };
@@ -103,6 +112,8 @@ interface Prepared {
   contacts: Map<number, RecipientContact>;
   start: number;
   interval: number;
+  /** Other workers reserve slots on this number too (see SHARED_LATE_MS). */
+  shared: boolean;
   send: {
     graph: GraphClient;
     def: MessageTemplate;
@@ -320,7 +331,7 @@ export class CampaignEngine {
       );
       this.#outcome.release.push(...rows.map((r) => Number(r.id)));
       await sleep(1000);
-      return { campaign, channel, rate, due: [], contacts: new Map(), start: Date.now(), interval: 0, send: null };
+      return { campaign, channel, rate, due: [], contacts: new Map(), start: Date.now(), interval: 0, shared: false, send: null };
     }
   }
 
@@ -413,8 +424,11 @@ export class CampaignEngine {
 
   // ---- pacing --------------------------------------------------------------------------------------
 
-  /** Reserves `n` consecutive send slots on the number's shared pacer: the first slot and the spacing. */
-  async #reserve(channelId: number, n: number, rate: number): Promise<{ start: number; interval: number }> {
+  /**
+   * Reserves `n` consecutive send slots on the number's shared pacer: the first slot, the spacing, and
+   * whether other workers are reserving slots on the number too.
+   */
+  async #reserve(channelId: number, n: number, rate: number): Promise<{ start: number; interval: number; shared: boolean }> {
     const M = this.#d.models;
     for (let attempt = 0; ; attempt++) {
       let pacer = await M.CampaignPacer.findByPk(channelId);
@@ -428,11 +442,14 @@ export class CampaignEngine {
       const start = Math.max(now, pacer.nextSlotMs);
       // Rounded, not ceiled: half a millisecond lost per batch adds up at 1,000/s.
       const end = Math.round(start + n * interval);
+      const other =
+        pacer.lastWorker !== null && pacer.lastWorker !== this.#worker && pacer.updatedAt.getTime() > now - SHARED_SEEN_MS;
+      const sharedUntilMs = other ? now + SHARED_FOR_MS : pacer.sharedUntilMs;
       const [changed] = await M.CampaignPacer.update(
-        { nextSlotMs: end, updatedAt: new Date() },
+        { nextSlotMs: end, lastWorker: this.#worker, sharedUntilMs, updatedAt: new Date() },
         { where: { channelId, nextSlotMs: pacer.nextSlotMs } },
       );
-      if (changed === 1 || attempt >= 20) return { start, interval };
+      if (changed === 1 || attempt >= 20) return { start, interval, shared: sharedUntilMs > now };
     }
   }
 
@@ -503,7 +520,7 @@ export class CampaignEngine {
     }
     if (due.length === 0) {
       this.#scheduleFlush();
-      return { campaign, channel, rate, due, contacts, start: Date.now(), interval: 0, send: null };
+      return { campaign, channel, rate, due, contacts, start: Date.now(), interval: 0, shared: false, send: null };
     }
     const templates = await this.#d.templates(channel).catch(() => [] as MessageTemplate[]);
     const def =
@@ -516,7 +533,7 @@ export class CampaignEngine {
       const id = await this.#uploadHeader(campaign, channel, graph);
       headerMedia = { format, id, filename: 'document' };
     }
-    const { start, interval } = await this.#reserve(channel.id, due.length, rate);
+    const { start, interval, shared } = await this.#reserve(channel.id, due.length, rate);
     return {
       campaign,
       channel,
@@ -525,6 +542,7 @@ export class CampaignEngine {
       contacts,
       start,
       interval,
+      shared,
       send: { graph, def, variables: JSON.parse(campaign.variables) as CampaignVariables, headerMedia },
     };
   }
@@ -540,32 +558,54 @@ export class CampaignEngine {
     let stopped = false;
     let lastCheck = Date.now();
 
+    // A pause or cancel on any instance stops the batch within a fifth of a second.
+    const checkStatus = async () => {
+      lastCheck = Date.now();
+      if ((await this.#statusOf(campaign.id)) !== 'running') stopped = true;
+    };
+    // The slot of the next send. On a shared number a slot missed by more than SHARED_LATE_MS is
+    // skipped, and recipients left without a slot go back to the queue (no attempt counted).
+    let k = 0;
     for (let i = 0; i < due.length; i++) {
       const row = due[i];
-      const slot = start + i * interval;
-      if (slot > Date.now()) await sleep(slot - Date.now());
-      // A pause or cancel on any instance stops the batch within a fifth of a second.
-      if (Date.now() - lastCheck > 200) {
-        lastCheck = Date.now();
-        if ((await this.#statusOf(campaign.id)) !== 'running') stopped = true;
-      }
+      if (Date.now() - lastCheck > 200) await checkStatus();
       if (runner.stop || stopped || Date.now() > claimDeadline) {
         // Paused, cancelled or stopped meanwhile, or too late for our claim: never sent, back to the queue.
         this.#outcome.release.push(...due.slice(i).map((r) => Number(r.id)));
         this.#scheduleFlush();
         break;
       }
-      while (this.#inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.#inFlight);
-      let ticket = window.take(Date.now());
-      while (typeof ticket === 'number') {
-        await sleep(ticket);
-        ticket = window.take(Date.now());
+      // Settled meanwhile (a late status webhook for an earlier attempt): never send it again.
+      if (row.attempts > 1 && !(await this.#stillOurs(row))) continue;
+      let answered: (() => void) | null = null;
+      while (answered === null && !stopped && !runner.stop) {
+        if (b.shared) while (k < due.length && Date.now() - (start + k * interval) > SHARED_LATE_MS) k++;
+        if (k >= due.length) break;
+        const slot = start + k * interval;
+        if (slot - Date.now() > 100) {
+          await sleep(slot - Date.now());
+          await checkStatus();
+          continue;
+        }
+        if (slot > Date.now()) await sleep(slot - Date.now());
+        while (this.#inFlight.size >= MAX_IN_FLIGHT) await Promise.race(this.#inFlight);
+        let ticket = window.take(Date.now());
+        while (typeof ticket === 'number') {
+          await sleep(ticket);
+          ticket = window.take(Date.now());
+        }
+        if (b.shared && Date.now() - slot > SHARED_LATE_MS) {
+          // Missed while waiting: the window counts the ticket as sent (on the safe side); next slot.
+          ticket.answered();
+          continue;
+        }
+        k++;
+        answered = ticket.answered;
       }
-      const answered = ticket.answered;
-      if (row.attempts > 1 && !(await this.#stillOurs(row))) {
-        // Settled meanwhile (a late status webhook for an earlier attempt): never send it again.
-        answered();
-        continue;
+      if (answered === null) {
+        this.#outcome.release.push(...due.slice(i).map((r) => Number(r.id)));
+        this.#scheduleFlush();
+        break;
       }
       const contact = row.contactId === null ? undefined : contacts.get(Number(row.contactId));
       const values = valuesFor(def, variables, contact, row.phone);

@@ -151,11 +151,18 @@ export interface CampaignPacerAttrs {
   nextSlotMs: number;
   slowUntilMs: number;
   slowFactor: number;
+  /** The worker that last reserved slots here. */
+  lastWorker: string | null;
+  /** Until then the number counts as shared by several workers (epoch ms). */
+  sharedUntilMs: number;
   updatedAt: Date;
 }
 export interface CampaignPacerInstance
   extends
-    Model<CampaignPacerAttrs, Optional<CampaignPacerAttrs, 'nextSlotMs' | 'slowUntilMs' | 'slowFactor' | 'updatedAt'>>,
+    Model<
+      CampaignPacerAttrs,
+      Optional<CampaignPacerAttrs, 'nextSlotMs' | 'slowUntilMs' | 'slowFactor' | 'lastWorker' | 'sharedUntilMs' | 'updatedAt'>
+    >,
     CampaignPacerAttrs {}
 
 export function defineCampaignModels(sequelize: Sequelize) {
@@ -241,6 +248,15 @@ export function defineCampaignModels(sequelize: Sequelize) {
         },
       },
       slowFactor: { type: DataTypes.FLOAT, allowNull: false, defaultValue: 1 },
+      lastWorker: { type: DataTypes.STRING(80), allowNull: true },
+      sharedUntilMs: {
+        type: DataTypes.BIGINT,
+        allowNull: false,
+        defaultValue: 0,
+        get() {
+          return Number(this.getDataValue('sharedUntilMs'));
+        },
+      },
       updatedAt: { type: DataTypes.DATE(3), allowNull: false },
     },
     { tableName: 'campaign_pacers', underscored: true, createdAt: false },

@@ -15,7 +15,7 @@ import { ACTIVE_STATUSES, ONLINE_WINDOW_MS, RoundRobin, isOnline } from './assig
 import type { AgentVisibility, CannedResponseInstance, InboxAgentInstance, Presence } from './collaboration.models.ts';
 import type { AssignInput, UpdateConversationInput } from './collaboration.schemas.ts';
 import type { ConversationAttrs, ConversationInstance } from './conversation.model.ts';
-import { serializeConversations } from './inbox.service.ts';
+import { customerName, serializeConversations } from './inbox.service.ts';
 import { callerUserId, type NotificationsService } from './notifications.ts';
 import type { ActivityKind, ViewerRegistry } from './viewers.ts';
 
@@ -220,7 +220,7 @@ export class CollaborationService {
   }
 
   async #notifyAssigned(conv: ConversationInstance, userId: number, actorUserId: number | null) {
-    const who = conv.profileName ?? (conv.waId ? `+${conv.waId}` : 'a customer');
+    const who = (await customerName(this.#d.models, conv)) ?? (conv.waId ? `+${conv.waId}` : 'a customer');
     try {
       await this.#d.notifications.create({
         tenantId: conv.tenantId,
@@ -457,12 +457,13 @@ export class CollaborationService {
     const M = this.#d.models;
     const canned = await this.#canned(ctx, id);
     const conv = await visibleConversation(M, ctx, input.conversationId);
-    const [user, tenant] = await Promise.all([
+    const [user, tenant, name] = await Promise.all([
       ctx.principal.userId ? M.User.findByPk(ctx.principal.userId, { attributes: ['id', 'name', 'email'] }) : null,
       M.Tenant.findByPk(ctx.tenantId, { attributes: ['id', 'name'] }),
+      customerName(M, conv),
     ]);
     const known = new Map<string, string | null>([
-      ['contact.name', conv.profileName],
+      ['contact.name', name],
       ['contact.phone', conv.waId ? `+${conv.waId}` : null],
       ['agent.name', user ? user.name || user.email : null],
       ['business.name', tenant?.name ?? null],

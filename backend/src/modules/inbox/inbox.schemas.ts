@@ -35,7 +35,12 @@ export const ConversationIdParam = z.object({ id: z.coerce.number().int().positi
 export const ConversationSchema = z.object({
   id: z.number(),
   channelId: z.number(),
-  customer: z.object({ waId: z.string().nullable(), userId: z.string().nullable(), name: z.string().nullable() }),
+  customer: z.object({
+    waId: z.string().nullable(),
+    userId: z.string().nullable(),
+    name: z.string().nullable().describe("The linked contact's name in the CRM, else the WhatsApp profile name."),
+    profileName: z.string().nullable().describe('The name the customer set on WhatsApp.'),
+  }),
   status: z.enum(CONVERSATION_STATUSES),
   priority: z.enum(PRIORITIES),
   assignee: z.object({ id: z.number(), name: z.string().nullable() }).nullable(),

@@ -26,8 +26,10 @@ export interface ConversationRelations {
   users: ReadonlyMap<number, string>;
   teams: ReadonlyMap<number, string>;
   labels: ReadonlyMap<number, { id: number; name: string; color: string }[]>;
+  /** The CRM name of each linked contact (by contact id), where it has one. */
+  contacts: ReadonlyMap<number, string>;
 }
-const NO_RELATIONS: ConversationRelations = { users: new Map(), teams: new Map(), labels: new Map() };
+const NO_RELATIONS: ConversationRelations = { users: new Map(), teams: new Map(), labels: new Map(), contacts: new Map() };
 
 /** One query per kind (assignees, teams, label links, labels), however many conversations. */
 export async function loadRelations(models: Models, rows: ConversationInstance[]): Promise<ConversationRelations> {
@@ -35,13 +37,24 @@ export async function loadRelations(models: Models, rows: ConversationInstance[]
   const tenantId = rows[0].tenantId;
   const userIds = [...new Set(rows.map((c) => c.assigneeUserId).filter((v): v is number => v !== null))];
   const teamIds = [...new Set(rows.map((c) => c.teamId).filter((v): v is number => v !== null))];
-  const [users, teams, links] = await Promise.all([
+  const contactIds = [
+    ...new Set(
+      rows
+        .map((c) => c.contactId)
+        .filter((v): v is number => v !== null)
+        .map(Number),
+    ),
+  ];
+  const [users, teams, links, contacts] = await Promise.all([
     userIds.length ? models.User.findAll({ where: { id: { [Op.in]: userIds } }, attributes: ['id', 'name', 'email'] }) : [],
     teamIds.length ? models.Team.findAll({ where: { tenantId, id: { [Op.in]: teamIds } }, attributes: ['id', 'name'] }) : [],
     models.ConversationLabel.findAll({
       where: { tenantId, conversationId: { [Op.in]: rows.map((c) => c.id) } },
       attributes: ['conversationId', 'labelId'],
     }),
+    contactIds.length
+      ? models.Contact.findAll({ where: { tenantId, id: { [Op.in]: contactIds } }, attributes: ['id', 'name'] })
+      : [],
   ]);
   const labelIds = [...new Set(links.map((l) => l.labelId))];
   const labelRows = labelIds.length
@@ -60,6 +73,7 @@ export async function loadRelations(models: Models, rows: ConversationInstance[]
     users: new Map(users.map((u) => [u.id, u.name || u.email])),
     teams: new Map(teams.map((t) => [t.id, t.name])),
     labels,
+    contacts: new Map(contacts.filter((c) => c.name?.trim()).map((c) => [Number(c.id), c.name!.trim()])),
   };
 }
 
@@ -73,7 +87,13 @@ export function serializeConversation(c: ConversationInstance, now = new Date(),
   return {
     id,
     channelId: c.channelId,
-    customer: { waId: c.waId, userId: c.userId, name: c.profileName },
+    // The name the business gave the contact wins over the one the customer set on WhatsApp.
+    customer: {
+      waId: c.waId,
+      userId: c.userId,
+      name: (c.contactId !== null ? related.contacts.get(Number(c.contactId)) : undefined) ?? c.profileName,
+      profileName: c.profileName,
+    },
     status: c.status,
     priority: c.priority,
     assignee: c.assigneeUserId !== null ? { id: c.assigneeUserId, name: related.users.get(c.assigneeUserId) ?? null } : null,
@@ -85,6 +105,11 @@ export function serializeConversation(c: ConversationInstance, now = new Date(),
     preview: c.preview,
     window: { open: Boolean(c.windowExpiresAt && c.windowExpiresAt > now), expiresAt: c.windowExpiresAt?.toISOString() ?? null },
   };
+}
+
+/** The customer's name as agents see it: the linked contact's CRM name, else their WhatsApp profile name. */
+export async function customerName(models: Models, c: ConversationInstance): Promise<string | null> {
+  return (await loadRelations(models, [c])).contacts.get(Number(c.contactId)) ?? c.profileName;
 }
 
 /** A page of conversations with assignee and team names and labels, in a constant number of queries. */
