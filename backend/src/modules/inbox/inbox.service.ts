@@ -109,7 +109,9 @@ export function serializeConversation(c: ConversationInstance, now = new Date(),
 
 /** The customer's name as agents see it: the linked contact's CRM name, else their WhatsApp profile name. */
 export async function customerName(models: Models, c: ConversationInstance): Promise<string | null> {
-  return (await loadRelations(models, [c])).contacts.get(Number(c.contactId)) ?? c.profileName;
+  if (c.contactId === null) return c.profileName;
+  const contact = await models.Contact.findOne({ where: { tenantId: c.tenantId, id: c.contactId }, attributes: ['name'] });
+  return contact?.name?.trim() || c.profileName;
 }
 
 /** A page of conversations with assignee and team names and labels, in a constant number of queries. */
