@@ -552,6 +552,14 @@ describe('campaigns API', function () {
       expect((await A().get(`/api/v1/campaigns/${c.id}`)).body.template.name).to.equal('spring_sale');
     });
 
+    it('422 template_not_broadcastable for an authentication template (one-time codes only)', async () => {
+      const template = { name: 'verification_code', language: 'en_US' };
+      const res = await A().post('/api/v1/campaigns', draft({ template }));
+      expectError(res, 422, 'template_not_broadcastable');
+      expect(res.body.error.message).to.contain('one-time codes');
+      expectError(await A().post('/api/v1/campaigns/preview', draft({ template })), 422, 'template_not_broadcastable');
+    });
+
     it('404 for a channel that does not exist', async () => {
       expectError(await A().post('/api/v1/campaigns', draft({ channelId: 999_999 })), 404);
     });

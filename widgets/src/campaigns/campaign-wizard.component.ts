@@ -335,8 +335,11 @@ export class WaCampaignWizard extends CampaignsPart {
     }
   }
 
+  /** Approved templates that may be broadcast (authentication templates carry one-time codes only). */
   get #approved(): Template[] {
-    return (this._templates.value ?? []).filter((t) => !t.status || t.status.toUpperCase() === 'APPROVED');
+    return (this._templates.value ?? []).filter(
+      (t) => (!t.status || t.status.toUpperCase() === 'APPROVED') && t.category?.toUpperCase() !== 'AUTHENTICATION',
+    );
   }
 
   get #template(): Template | undefined {

@@ -738,6 +738,13 @@ export class CampaignsService {
     if (!t) {
       throw new AppError(422, 'template_not_found', `There is no approved template "${name}" in ${language} on this number.`);
     }
+    if (t.category === 'AUTHENTICATION') {
+      throw new AppError(
+        422,
+        'template_not_broadcastable',
+        `"${name}" is an authentication template: WhatsApp allows those only for one-time codes, not campaigns.`,
+      );
+    }
     return t;
   }
 
